@@ -1,0 +1,1 @@
+"""Detectors observe code and emit Evidence; they never score."""

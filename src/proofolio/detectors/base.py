@@ -1,0 +1,329 @@
+"""What a detector is, and the context it observes code through.
+
+Detectors observe and never score. A file detector subscribes to AST node types and is
+handed each such node during the one walk of a file; a repository detector looks at the
+files a project has. Both emit Evidence through their context, which resolves names
+through the file's imports and maps lines back to notebook cells.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from proofolio.documents.base import Document
+from proofolio.models import Confidence, Evidence, Location
+from proofolio.sources.base import Source
+
+
+@dataclass(frozen=True, slots=True)
+class DetectorMeta:
+    """A detector's identity and documentation (ruff-style: what / why / example / not detected)."""
+
+    id: str
+    skill: str
+    title: str  # one line, shown in `proofolio detectors`
+    what: str
+    why: str
+    example: str
+    not_detected: str
+    scope: str = "file"  # "file", "notebook" or "repo"
+    kind: str = "logic"  # "catalog" (a TOML row) or "logic" (a class)
+    patterns: tuple[str, ...] = ()  # catalog rows: the qualified names they match
+
+
+# Call targets whose result has a known type, so `df = pd.read_csv(...)`; `df.fillna()`
+# resolves to pandas.DataFrame.fillna. Classes need no entry: an instance of
+# sklearn.svm.SVC has the type sklearn.svm.SVC.
+RETURN_TYPES: dict[str, str] = {
+    "pandas.read_csv": "pandas.DataFrame",
+    "pandas.read_excel": "pandas.DataFrame",
+    "pandas.read_json": "pandas.DataFrame",
+    "pandas.read_parquet": "pandas.DataFrame",
+    "pandas.read_sql": "pandas.DataFrame",
+    "pandas.read_table": "pandas.DataFrame",
+    "pandas.read_feather": "pandas.DataFrame",
+    "pandas.read_pickle": "pandas.DataFrame",
+    "pandas.concat": "pandas.DataFrame",
+    "pandas.merge": "pandas.DataFrame",
+    "pandas.get_dummies": "pandas.DataFrame",
+    "numpy.array": "numpy.ndarray",
+    "numpy.asarray": "numpy.ndarray",
+    "numpy.zeros": "numpy.ndarray",
+    "numpy.ones": "numpy.ndarray",
+    "numpy.loadtxt": "numpy.ndarray",
+    "numpy.load": "numpy.ndarray",
+    "matplotlib.pyplot.figure": "matplotlib.figure.Figure",
+    "matplotlib.pyplot.gca": "matplotlib.axes.Axes",
+    "seaborn.heatmap": "matplotlib.axes.Axes",
+    "seaborn.countplot": "matplotlib.axes.Axes",
+    "seaborn.histplot": "matplotlib.axes.Axes",
+    "seaborn.boxplot": "matplotlib.axes.Axes",
+    "seaborn.scatterplot": "matplotlib.axes.Axes",
+    "seaborn.barplot": "matplotlib.axes.Axes",
+    "seaborn.lineplot": "matplotlib.axes.Axes",
+}
+
+# Calls returning a tuple of known types: `fig, ax = plt.subplots()`.
+TUPLE_RETURN_TYPES: dict[str, tuple[str, ...]] = {
+    "matplotlib.pyplot.subplots": ("matplotlib.figure.Figure", "matplotlib.axes.Axes"),
+}
+
+# Methods that return their receiver (or an object of the same type).
+SELF_RETURNING_METHODS = frozenset({"fit", "set_params", "to", "cuda", "cpu", "train", "eval", "double", "float"})
+DATAFRAME_METHODS = frozenset(
+    {"dropna", "fillna", "drop", "drop_duplicates", "rename", "copy", "merge", "join", "assign", "astype",
+     "replace", "sort_values", "reset_index", "set_index", "query", "head", "tail", "sample", "pivot_table",
+     "interpolate", "ffill", "bfill", "clip", "apply", "select_dtypes", "loc", "iloc", "filter", "explode"}
+)
+
+
+def dotted(node: ast.AST) -> str | None:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class CallTarget:
+    """What a call resolves to. ``qualified`` is None when only the method name is known."""
+
+    qualified: str | None
+    method: str | None  # the attribute called, for `<receiver>.method(...)`
+    confidence: Confidence
+
+
+@dataclass(slots=True)
+class FileContext:
+    """Everything a file detector may ask about the file it is looking at."""
+
+    document: Document
+    repo: str
+    commit: str | None
+    authored_share: float | None = None
+    variable_types: dict[str, str] = field(default_factory=dict)  # "model" / "self.clf" → type
+    evidence: list[Evidence] = field(default_factory=list)
+    _seen: set[tuple[str, int | None, int | None]] = field(default_factory=set)
+
+    # --- name resolution -------------------------------------------------------------
+    def qualname(self, node: ast.AST) -> str | None:
+        """Resolve a Name/Attribute chain through the imports; None for local names."""
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        resolved = self.document.imports.resolve_name(head)
+        if resolved is None:
+            return None
+        return f"{resolved}.{rest}" if rest else resolved
+
+    def expression_type(self, node: ast.AST) -> str | None:
+        """The type of an expression where it is known: a tracked variable or a resolved call."""
+        if isinstance(node, ast.Call):
+            return self._call_result_type(node)
+        if isinstance(node, ast.Subscript):
+            container = self.expression_type(node.value)
+            if container == "pandas.DataFrame":
+                is_column = isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)
+                return "pandas.Series" if is_column else "pandas.DataFrame"
+            return container if container in ("matplotlib.axes.Axes", "pandas.Series") else None
+        if isinstance(node, ast.Attribute) and node.attr in ("loc", "iloc", "T"):
+            return self.expression_type(node.value)
+        name = dotted(node)
+        if name is not None and name in self.variable_types:
+            return self.variable_types[name]
+        return None
+
+    def _call_result_type(self, call: ast.Call) -> str | None:
+        target = self.call_target(call)
+        qualified = target.qualified
+        if qualified is None:
+            return None
+        if qualified in RETURN_TYPES:
+            return RETURN_TYPES[qualified]
+        if isinstance(call.func, ast.Attribute) and self.qualname(call.func) is None:
+            # a method on a typed receiver: only a few methods keep the type
+            receiver = qualified.rsplit(".", 1)[0]
+            if target.method in SELF_RETURNING_METHODS:
+                return receiver
+            if receiver in ("pandas.DataFrame", "pandas.Series") and target.method in DATAFRAME_METHODS:
+                return receiver
+            return None
+        last = qualified.rsplit(".", 1)[-1]
+        return qualified if last[:1].isupper() else None  # CapWords: a class, so an instance
+
+    def call_target(self, call: ast.Call) -> CallTarget:
+        func = call.func
+        resolved = self.qualname(func)
+        if resolved is not None:
+            return CallTarget(resolved, func.attr if isinstance(func, ast.Attribute) else None, Confidence.HIGH)
+        if isinstance(func, ast.Attribute):
+            receiver_type = self.expression_type(func.value)
+            if receiver_type is not None:
+                return CallTarget(f"{receiver_type}.{func.attr}", func.attr, Confidence.HIGH)
+            return CallTarget(None, func.attr, Confidence.MEDIUM)
+        if isinstance(func, ast.Name) and self.document.imports.star_modules:
+            # `from sklearn.metrics import *` then `accuracy_score(...)`: a guess, said so
+            module = self.document.imports.star_modules[-1]
+            return CallTarget(f"{module}.{func.id}", None, Confidence.MEDIUM)
+        return CallTarget(None, None, Confidence.LOW)
+
+    def note_parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Track annotated parameters: `def clean(df: pd.DataFrame)` types `df`."""
+        args = node.args
+        for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
+            if arg.annotation is not None:
+                annotated = self.qualname(arg.annotation)
+                if annotated is not None:
+                    self.variable_types[arg.arg] = annotated
+
+    def note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
+        """Track `x = Constructor(...)` so later `x.method()` resolves."""
+        value = node.value
+        if value is None:
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if isinstance(value, ast.Call) and any(isinstance(t, ast.Tuple) for t in targets):
+            types = TUPLE_RETURN_TYPES.get(self.call_target(value).qualified or "")
+            for target in targets:
+                if isinstance(target, ast.Tuple) and types and len(types) == len(target.elts):
+                    for element, element_type in zip(target.elts, types):
+                        if isinstance(element, ast.Name):
+                            self.variable_types[element.id] = element_type
+            return
+        value_type = self.expression_type(value)
+        for target in targets:
+            name = dotted(target)
+            if name is None:
+                continue
+            if value_type is None:
+                self.variable_types.pop(name, None)
+            else:
+                self.variable_types[name] = value_type
+
+    # --- locations and evidence ------------------------------------------------------
+    def location(self, line: int | None, end_line: int | None = None) -> Location:
+        doc = self.document
+        if line is None:
+            return Location(self.repo, self.commit, doc.path, None)
+        cell, cell_line = doc.cell_position(line)
+        end = None
+        if end_line is not None and end_line != line:
+            end_cell, end_cell_line = doc.cell_position(end_line)
+            end = end_cell_line if end_cell == cell else None
+        return Location(self.repo, self.commit, doc.path, cell_line, end, cell)
+
+    def emit(
+        self,
+        meta: DetectorMeta,
+        node: ast.AST | None,
+        confidence: Confidence = Confidence.HIGH,
+        values: Iterable[tuple[str, str]] = (),
+        *,
+        line: int | None = None,
+        end_line: int | None = None,
+        snippet: str | None = None,
+        skill: str | None = None,
+    ) -> None:
+        """Record one piece of evidence; one per detector and line, the first wins."""
+        if node is not None:
+            line = getattr(node, "lineno", line)
+            end_line = getattr(node, "end_lineno", end_line)
+        key = (meta.id, line, None)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        if snippet is None:
+            snippet = self.document.snippet(line, end_line) if line else ""
+        self.evidence.append(
+            Evidence(
+                detector=meta.id,
+                skill=skill or meta.skill,
+                location=self.location(line, end_line),
+                snippet=snippet,
+                confidence=confidence,
+                values=tuple(values),
+                authored_share=self.authored_share,
+            )
+        )
+
+
+class FileDetector:
+    """A logic detector: subscribes to node types; one instance per file, so state is safe."""
+
+    meta: ClassVar[DetectorMeta]
+    node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:  # pragma: no cover - interface
+        """Called for every node of a subscribed type, in source order."""
+
+    def finish(self, ctx: FileContext) -> None:
+        """Called once after the walk, e.g. to look at notebook outputs or what was seen."""
+
+
+@dataclass(slots=True)
+class RepoContext:
+    """A project's files, for detectors that look at what exists rather than at code."""
+
+    source: Source
+    file_evidence: tuple[Evidence, ...]  # what the file detectors found, for context
+    evidence: list[Evidence] = field(default_factory=list)
+    _paths: tuple[str, ...] | None = None
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Every collected file, relative to the root, forward slashes, sorted."""
+        if self._paths is None:
+            self._paths = tuple(sorted(f.path for f in self.source.files))
+        return self._paths
+
+    def read_text(self, path: str, limit: int = 512_000) -> str:
+        """Read a small project file; a file we cannot read reads as empty."""
+        try:
+            with open(self.source.root / path, "rb") as handle:
+                return handle.read(limit).decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def has_evidence(self, *prefixes: str) -> bool:
+        return any(e.detector.startswith(prefixes) for e in self.file_evidence)
+
+    def emit(
+        self,
+        meta: DetectorMeta,
+        path: str,
+        line: int | None,
+        snippet: str,
+        confidence: Confidence = Confidence.HIGH,
+        values: Iterable[tuple[str, str]] = (),
+        *,
+        skill: str | None = None,
+        end_line: int | None = None,
+    ) -> None:
+        authorship = self.source.file(path).authorship if path and self.source.file(path) else None
+        self.evidence.append(
+            Evidence(
+                detector=meta.id,
+                skill=skill or meta.skill,
+                location=Location(self.source.info.name, self.source.commit_for(path), path, line, end_line),
+                snippet=snippet,
+                confidence=confidence,
+                values=tuple(values),
+                authored_share=authorship.share if authorship else None,
+            )
+        )
+
+
+class RepoDetector:
+    meta: ClassVar[DetectorMeta]
+
+    def check(self, repo: RepoContext) -> None:  # pragma: no cover - interface
+        """Look at the project and emit evidence through ``repo.emit``."""

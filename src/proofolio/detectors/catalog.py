@@ -1,0 +1,161 @@
+"""Simple "calls API X" detectors, as rows of data in catalog.toml.
+
+Each row names qualified-name patterns (``sklearn.impute.*``), optional method names that
+count on an untyped receiver when the file imports one of ``method_packages``
+(``df["age"].fillna(...)`` in a pandas file), and base classes that count when subclassed.
+One runner handles every row in the single walk of a file.
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from importlib import resources
+
+from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.models import Confidence
+
+CATALOG_RESOURCE = "catalog.toml"
+_REQUIRED = ("id", "skill", "title", "what", "why", "example", "not_detected")
+
+
+class CatalogError(ValueError):
+    """The catalogue file is malformed (a packaging bug, caught by the meta tests)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogRow:
+    meta: DetectorMeta
+    calls: tuple[str, ...]
+    methods: frozenset[str]
+    method_packages: tuple[str, ...]
+    bases: tuple[str, ...]
+    confidence: Confidence
+    extra_values: tuple[tuple[str, str], ...]
+
+
+class PatternIndex:
+    """Match a qualified name against many patterns: exact, ``prefix.*`` and other globs."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[CatalogRow]] = {}
+        self.prefix: dict[str, list[CatalogRow]] = {}
+        self.globs: list[tuple[str, CatalogRow]] = []
+
+    def add(self, pattern: str, row: CatalogRow) -> None:
+        if not any(ch in pattern for ch in "*?["):
+            self.exact.setdefault(pattern, []).append(row)
+        elif pattern.endswith(".*") and not any(ch in pattern[:-2] for ch in "*?["):
+            self.prefix.setdefault(pattern[:-2], []).append(row)
+        else:
+            self.globs.append((pattern, row))
+
+    def match(self, name: str) -> list[CatalogRow]:
+        found = list(self.exact.get(name, ()))
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            found.extend(self.prefix.get(".".join(parts[:i]), ()))
+        found.extend(row for pattern, row in self.globs if fnmatchcase(name, pattern))
+        return found
+
+
+def _row(raw: dict[str, object], where: str) -> CatalogRow:
+    missing = [k for k in _REQUIRED if not raw.get(k)]
+    if missing:
+        raise CatalogError(f"{where}: missing {', '.join(missing)}")
+    calls = tuple(str(x) for x in raw.get("calls", []))  # type: ignore[union-attr]
+    bases = tuple(str(x) for x in raw.get("bases", []))  # type: ignore[union-attr]
+    methods = frozenset(str(x) for x in raw.get("methods", []))  # type: ignore[union-attr]
+    if not (calls or bases or methods):
+        raise CatalogError(f"{where}: a row needs calls, bases or methods")
+    extra = tuple((str(k), str(v)) for k, v in dict(raw.get("values", {})).items())  # type: ignore[arg-type]
+    meta = DetectorMeta(
+        id=str(raw["id"]),
+        skill=str(raw["skill"]),
+        title=str(raw["title"]),
+        what=str(raw["what"]).strip(),
+        why=str(raw["why"]).strip(),
+        example=str(raw["example"]).strip("\n"),
+        not_detected=str(raw["not_detected"]).strip(),
+        scope="file",
+        kind="catalog",
+        patterns=calls + tuple(f"class(...{b})" for b in bases) + tuple(f"<pandas-like>.{m}()" for m in sorted(methods)),
+    )
+    return CatalogRow(
+        meta=meta,
+        calls=calls,
+        methods=methods,
+        method_packages=tuple(str(x) for x in raw.get("method_packages", [])),  # type: ignore[union-attr]
+        bases=bases,
+        confidence=Confidence(str(raw.get("confidence", "high"))),
+        extra_values=extra,
+    )
+
+
+def load_catalog(text: str | None = None) -> tuple[CatalogRow, ...]:
+    if text is None:
+        text = resources.files("proofolio.detectors").joinpath(CATALOG_RESOURCE).read_text("utf-8")
+    data = tomllib.loads(text)
+    rows = tuple(_row(raw, f"catalog row {i + 1}") for i, raw in enumerate(data.get("detector", [])))
+    ids = [r.meta.id for r in rows]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise CatalogError(f"duplicate catalog ids: {sorted(duplicates)}")
+    return rows
+
+
+class CatalogRunner(FileDetector):
+    """Runs every catalogue row in one pass over calls and class definitions."""
+
+    node_types = (ast.Call, ast.ClassDef)
+
+    def __init__(self, rows: tuple[CatalogRow, ...]) -> None:
+        self.rows = rows
+        self.calls = PatternIndex()
+        self.bases = PatternIndex()
+        self.methods: dict[str, list[CatalogRow]] = {}
+        for row in rows:
+            for pattern in row.calls:
+                self.calls.add(pattern, row)
+            for pattern in row.bases:
+                self.bases.add(pattern, row)
+            for method in row.methods:
+                self.methods.setdefault(method, []).append(row)
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Call):
+            self._visit_call(node, ctx)
+        elif isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                name = ctx.qualname(base)
+                if name is None:
+                    continue
+                for row in self.bases.match(name):
+                    snippet = ctx.document.snippet(node.lineno, node.lineno)
+                    ctx.emit(row.meta, None, row.confidence, (("base", name), *row.extra_values), line=node.lineno, snippet=snippet)
+
+    def _visit_call(self, node: ast.Call, ctx: FileContext) -> None:
+        target = ctx.call_target(node)
+        if target.qualified is not None:
+            rows = self.calls.match(target.qualified)
+            confidence = target.confidence
+            for row in rows:
+                level = row.confidence if confidence is Confidence.HIGH else _weaker(row.confidence, confidence)
+                ctx.emit(row.meta, node, level, (("api", target.qualified), *row.extra_values))
+            if rows or confidence is Confidence.HIGH:
+                return
+        if target.method is None or target.method not in self.methods:
+            return
+        imports = ctx.document.imports
+        for row in self.methods[target.method]:
+            if any(imports.imports(p) for p in row.method_packages):
+                ctx.emit(row.meta, node, _weaker(row.confidence, Confidence.MEDIUM), (("method", target.method), *row.extra_values))
+
+
+_ORDER = [Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH]
+
+
+def _weaker(a: Confidence, b: Confidence) -> Confidence:
+    return _ORDER[min(_ORDER.index(a), _ORDER.index(b))]

@@ -1,0 +1,90 @@
+"""Resolve the names a file uses to the qualified names they were imported as.
+
+``import pandas as pd`` makes ``pd.read_csv`` mean ``pandas.read_csv``;
+``from sklearn.preprocessing import StandardScaler as SS`` makes ``SS`` mean
+``sklearn.preprocessing.StandardScaler``. Detectors match these qualified names and never
+bare names, so a user-defined ``fit()`` is not mistaken for scikit-learn.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class ImportedName:
+    qualified: str
+    line: int
+    used: bool = False
+
+
+@dataclass(slots=True)
+class ImportMap:
+    """Local alias → qualified name for one file (or one notebook, all cells joined)."""
+
+    aliases: dict[str, ImportedName] = field(default_factory=dict)
+    star_modules: list[str] = field(default_factory=list)  # from X import *
+    modules: set[str] = field(default_factory=set)  # every module imported, fully qualified
+    top_level: set[str] = field(default_factory=set)  # first component of every import
+
+    def imports(self, package: str) -> bool:
+        """True when the file imports ``package`` or anything below it."""
+        return package in self.top_level or any(m == package or m.startswith(package + ".") for m in self.modules)
+
+    def resolve_name(self, name: str) -> str | None:
+        entry = self.aliases.get(name)
+        if entry is None:
+            return None
+        entry.used = True
+        return entry.qualified
+
+
+def module_package(path: str) -> list[str]:
+    """Package components of a file path, for resolving relative imports (``src/`` dropped)."""
+    parts = path.replace("\\", "/").split("/")[:-1]
+    if parts and parts[0] in ("src", "lib"):
+        parts = parts[1:]
+    return [p for p in parts if p.isidentifier()]
+
+
+def _relative_base(path: str, level: int, module: str | None) -> str:
+    package = module_package(path)
+    if level > 1:
+        package = package[: max(len(package) - (level - 1), 0)]
+    base = ".".join(package)
+    if module:
+        base = f"{base}.{module}" if base else module
+    return base
+
+
+def build_import_map(tree: ast.AST, path: str = "") -> ImportMap:
+    """Collect every import in the tree, wherever it stands (functions, try blocks, cells)."""
+    result = ImportMap()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                result.modules.add(alias.name)
+                result.top_level.add(alias.name.split(".")[0])
+                if alias.asname:
+                    result.aliases[alias.asname] = ImportedName(alias.name, node.lineno)
+                else:
+                    head = alias.name.split(".")[0]
+                    result.aliases.setdefault(head, ImportedName(head, node.lineno))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                module = _relative_base(path, node.level, node.module)
+            else:
+                module = node.module or ""
+            if not module:
+                continue
+            result.modules.add(module)
+            if not node.level:
+                result.top_level.add(module.split(".")[0])
+            for alias in node.names:
+                if alias.name == "*":
+                    result.star_modules.append(module)
+                    continue
+                local = alias.asname or alias.name
+                result.aliases[local] = ImportedName(f"{module}.{alias.name}", node.lineno)
+    return result

@@ -1,0 +1,98 @@
+"""Neutralise IPython syntax in notebook cells so ``ast`` can parse them.
+
+Each IPython-only line is replaced by ``pass`` at its own indentation (deleting it would
+leave empty ``if``/``try`` blocks), and ``x = !cmd`` / ``x = %magic`` by ``x = None``.
+Line numbers never change, so the notebook's line → cell map stays exact. A line that
+starts with ``%`` inside an open bracket or after a backslash is a modulo continuation,
+not a magic, and is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Cell magics whose body is Python: drop only the magic line.
+PYTHON_BODY_CELL_MAGICS = frozenset(
+    {"time", "timeit", "capture", "prun", "debug", "memit", "px", "tensorflow_version", "skip", "cython_inline"}
+)
+
+_ASSIGN_MAGIC = re.compile(r"^(\s*[A-Za-z_][\w.,\s\[\]]*?=\s*)[!%].*$")
+_HELP_LINE = re.compile(r"^\s*(\?\??[\w.]+|[\w.]+\?\??)\s*$")
+_CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
+
+
+def _bracket_delta(line: str) -> int:
+    """Net bracket depth change of a line, ignoring strings and comments (good enough)."""
+    depth = 0
+    quote: str | None = None
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if line.startswith(quote, i):
+                i += len(quote)
+                quote = None
+                continue
+        elif ch == "#":
+            break
+        elif ch in "\"'":
+            quote = line[i : i + 3] if line[i : i + 3] in ('"""', "'''") else ch
+            i += len(quote)
+            continue
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        i += 1
+    return depth
+
+
+def _is_ipython_line(stripped: str) -> bool:
+    if not stripped:
+        return False
+    if stripped[0] in "!%":
+        return True
+    return bool(_HELP_LINE.match(stripped))
+
+
+def neutralise_cell(source: str) -> tuple[str, bool]:
+    """Return the cell's source with IPython syntax made parseable, and whether it is Python.
+
+    A cell magic whose body is another language (``%%bash``, ``%%html``, ``%%writefile``)
+    is not Python: every line becomes blank and the second value is False.
+    """
+    lines = source.split("\n")
+    first = next((ln for ln in lines if ln.strip()), "")
+    cell_magic = _CELL_MAGIC.match(first)
+    if cell_magic and cell_magic.group(1) not in PYTHON_BODY_CELL_MAGICS:
+        return "\n".join("" for _ in lines), False
+
+    out: list[str] = []
+    depth = 0  # open brackets of the Python statement being read
+    continued = False  # previous Python line ended with a backslash
+    shell_continued = False  # previous neutralised IPython line ended with a backslash
+    for line in lines:
+        stripped = line.strip()
+        ends_with_backslash = line.rstrip().endswith("\\")
+        if shell_continued:
+            out.append("")  # continuation of a shell/magic command: not Python
+            shell_continued = ends_with_backslash
+            continue
+        if depth <= 0 and not continued:
+            indent = line[: len(line) - len(line.lstrip())]
+            assign = _ASSIGN_MAGIC.match(line)
+            if assign and "==" not in assign.group(1):
+                out.append(assign.group(1) + "None")
+                shell_continued = ends_with_backslash
+                continue
+            if _is_ipython_line(stripped):
+                out.append(indent + "pass")
+                shell_continued = ends_with_backslash
+                continue
+        out.append(line)
+        depth = max(depth + _bracket_delta(line), 0)
+        continued = ends_with_backslash
+    return "\n".join(out), True

@@ -1,0 +1,152 @@
+"""Core value types shared by every stage: collect → read → detect → score → report.
+
+They are frozen so a stage can never change what an earlier stage observed, and they
+hold only plain data so results can be cached, compared and serialised to JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Confidence(StrEnum):
+    """How sure a detector is that the evidence shows the skill."""
+
+    HIGH = "high"  # a resolved call/construction/subclass in code the candidate wrote
+    MEDIUM = "medium"  # resolved through a heuristic (method on an untyped receiver, star import)
+    LOW = "low"  # an import alone, a file name, a heuristic guess
+
+
+CONFIDENCE_FACTOR: dict[Confidence, float] = {
+    Confidence.HIGH: 1.0,
+    Confidence.MEDIUM: 0.6,
+    Confidence.LOW: 0.2,
+}
+
+
+class Level(StrEnum):
+    """Employer-facing level of one skill."""
+
+    NOT_ASSESSED = "not_assessed"
+    NONE = "none"
+    EMERGING = "emerging"
+    DEMONSTRATED = "demonstrated"
+    STRONG = "strong"
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a piece of evidence stands, precise enough to click."""
+
+    repo: str  # "owner/name" for GitHub remotes, else the project folder's name
+    commit: str | None  # full SHA when the file is unchanged at that commit
+    path: str  # relative to the project root, forward slashes
+    line: int | None  # 1-based; inside the cell for notebooks; None = the whole file/project
+    end_line: int | None = None
+    cell: int | None = None  # 0-based index in the notebook's cell list (all cell types)
+
+    def sort_key(self) -> tuple[str, str, int, int, int]:
+        return (self.repo, self.path, self.cell if self.cell is not None else -1, self.line or 0, self.end_line or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One observation a detector made; detectors observe, they never score."""
+
+    detector: str
+    skill: str
+    location: Location
+    snippet: str
+    confidence: Confidence
+    values: tuple[tuple[str, str], ...] = ()
+    authored_share: float | None = None  # the candidate's share of the file's lines, when known
+
+    def value(self, key: str) -> str | None:
+        for k, v in self.values:
+            if k == key:
+                return v
+        return None
+
+    def sort_key(self) -> tuple[tuple[str, str, int, int, int], str, str]:
+        return (self.location.sort_key(), self.detector, self.snippet)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file, cell or detector that could not be handled; recorded, never fatal."""
+
+    repo: str
+    path: str
+    reason: str
+    kind: str  # short machine-readable type, see docs/problems.md
+    cell: int | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileAuthorship:
+    """Who wrote a file's lines, from git history."""
+
+    candidate_lines: int
+    total_lines: int
+
+    @property
+    def share(self) -> float:
+        return self.candidate_lines / self.total_lines if self.total_lines else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """Identity of one analysed project: a folder or a git repository at a commit."""
+
+    name: str  # "owner/name" for GitHub remotes, else the folder name
+    kind: str  # "folder" or "git"
+    root: str  # the path given/derived, as shown to the user
+    commit: str | None = None
+    branch: str | None = None
+    remote_url: str | None = None  # credentials stripped
+    web_url: str | None = None  # https://github.com/owner/name when known
+    dirty: bool = False  # uncommitted changes: their files carry no commit
+    files_analyzed: int = 0
+    candidate: str | None = None  # who the authorship shares are computed for
+    commits: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillAssessment:
+    """The verdict on one skill, with the evidence that backs it."""
+
+    skill: str
+    name: str
+    level: Level
+    score: int
+    reason: str
+    caveats: tuple[str, ...]
+    evidence: tuple[Evidence, ...]  # strongest first, capped
+    evidence_count: int
+    detectors: tuple[str, ...]  # distinct detectors that fired, sorted
+    tags: tuple[tuple[str, int], ...] = ()  # e.g. domain tags with their evidence counts
+
+
+@dataclass(frozen=True, slots=True)
+class TaxonomyRef:
+    name: str
+    version: str
+    sha256: str
+    source: str  # "default" or the file given with --skills
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Everything a report shows; reporters render this and nothing else."""
+
+    schema_version: str
+    tool_version: str
+    generated_at: str
+    target: str
+    taxonomy: TaxonomyRef
+    sources: tuple[SourceInfo, ...]
+    assessments: tuple[SkillAssessment, ...]
+    problems: tuple[Problem, ...]
+    stats: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Collectors turn a target (folder, git repo, GitHub user) into Sources to analyse."""
