@@ -9,6 +9,7 @@ through the file's imports and maps lines back to notebook cells.
 from __future__ import annotations
 
 import ast
+import builtins
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -66,6 +67,9 @@ RETURN_TYPES: dict[str, str] = {
     "seaborn.lineplot": "matplotlib.axes.Axes",
 }
 
+# Type of an instance of a class defined in the analysed file itself (`t = Table()`).
+LOCAL_TYPE_PREFIX = "<local>."
+
 # Calls returning a tuple of known types: `fig, ax = plt.subplots()`.
 TUPLE_RETURN_TYPES: dict[str, tuple[str, ...]] = {
     "matplotlib.pyplot.subplots": ("matplotlib.figure.Figure", "matplotlib.axes.Axes"),
@@ -73,6 +77,9 @@ TUPLE_RETURN_TYPES: dict[str, tuple[str, ...]] = {
 
 # Methods that return their receiver (or an object of the same type).
 SELF_RETURNING_METHODS = frozenset({"fit", "set_params", "to", "cuda", "cpu", "train", "eval", "double", "float"})
+# pandas accessors: `df.plot.bar()` is pandas.DataFrame.plot.bar, `s.str.lower()` pandas.Series.str.lower.
+PANDAS_ACCESSORS = frozenset({"plot", "str", "dt", "cat", "sparse"})
+_BUILTIN_NAMES = frozenset(dir(builtins))
 DATAFRAME_METHODS = frozenset(
     {"dropna", "fillna", "drop", "drop_duplicates", "rename", "copy", "merge", "join", "assign", "astype",
      "replace", "sort_values", "reset_index", "set_index", "query", "head", "tail", "sample", "pivot_table",
@@ -90,6 +97,21 @@ def dotted(node: ast.AST) -> str | None:
         parts.append(node.id)
         return ".".join(reversed(parts))
     return None
+
+
+def _bound_names(tree: ast.AST | None) -> frozenset[str]:
+    """Every name the file binds itself: defs, classes, assignments, parameters, loop targets."""
+    if tree is None:
+        return frozenset()
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+    return frozenset(names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +134,8 @@ class FileContext:
     variable_types: dict[str, str] = field(default_factory=dict)  # "model" / "self.clf" → type
     evidence: list[Evidence] = field(default_factory=list)
     _seen: set[tuple[str, int | None, int | None]] = field(default_factory=set)
+    local_classes: set[str] = field(default_factory=set)  # classes defined in this file, seen so far
+    _local_names: frozenset[str] | None = None  # names the file binds itself (only needed with star imports)
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -137,6 +161,10 @@ class FileContext:
             return container if container in ("matplotlib.axes.Axes", "pandas.Series") else None
         if isinstance(node, ast.Attribute) and node.attr in ("loc", "iloc", "T"):
             return self.expression_type(node.value)
+        if isinstance(node, ast.Attribute) and node.attr in PANDAS_ACCESSORS and self.qualname(node) is None:
+            receiver = self.expression_type(node.value)
+            if receiver in ("pandas.DataFrame", "pandas.Series"):
+                return f"{receiver}.{node.attr}"
         name = dotted(node)
         if name is not None and name in self.variable_types:
             return self.variable_types[name]
@@ -146,6 +174,9 @@ class FileContext:
         target = self.call_target(call)
         qualified = target.qualified
         if qualified is None:
+            if isinstance(call.func, ast.Name) and call.func.id in self.local_classes:
+                # an instance of the candidate's own class: its methods are theirs, never pandas'/sklearn's
+                return f"{LOCAL_TYPE_PREFIX}{call.func.id}"
             return None
         if qualified in RETURN_TYPES:
             return RETURN_TYPES[qualified]
@@ -170,11 +201,19 @@ class FileContext:
             if receiver_type is not None:
                 return CallTarget(f"{receiver_type}.{func.attr}", func.attr, Confidence.HIGH)
             return CallTarget(None, func.attr, Confidence.MEDIUM)
-        if isinstance(func, ast.Name) and self.document.imports.star_modules:
+        if isinstance(func, ast.Name) and self.document.imports.star_modules and self._may_be_star_import(func.id):
             # `from sklearn.metrics import *` then `accuracy_score(...)`: a guess, said so
             module = self.document.imports.star_modules[-1]
             return CallTarget(f"{module}.{func.id}", None, Confidence.MEDIUM)
         return CallTarget(None, None, Confidence.LOW)
+
+    def _may_be_star_import(self, name: str) -> bool:
+        """A bare name can come from a star import only if it is no builtin and not bound in the file."""
+        if name in _BUILTIN_NAMES:
+            return False
+        if self._local_names is None:
+            self._local_names = _bound_names(self.document.tree)
+        return name not in self._local_names
 
     def note_parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Track annotated parameters: `def clean(df: pd.DataFrame)` types `df`."""
@@ -191,13 +230,20 @@ class FileContext:
         if value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if isinstance(value, ast.Call) and any(isinstance(t, ast.Tuple) for t in targets):
-            types = TUPLE_RETURN_TYPES.get(self.call_target(value).qualified or "")
+        if any(isinstance(t, (ast.Tuple, ast.List)) for t in targets):
+            types = TUPLE_RETURN_TYPES.get(self.call_target(value).qualified or "") if isinstance(value, ast.Call) else None
             for target in targets:
-                if isinstance(target, ast.Tuple) and types and len(types) == len(target.elts):
-                    for element, element_type in zip(target.elts, types):
-                        if isinstance(element, ast.Name):
-                            self.variable_types[element.id] = element_type
+                if not isinstance(target, (ast.Tuple, ast.List)):
+                    continue
+                known = types if types and len(types) == len(target.elts) else (None,) * len(target.elts)
+                for element, element_type in zip(target.elts, known):
+                    name = dotted(element.value if isinstance(element, ast.Starred) else element)
+                    if name is None:
+                        continue
+                    if element_type is None:
+                        self.variable_types.pop(name, None)  # rebound to something unknown
+                    else:
+                        self.variable_types[name] = element_type
             return
         value_type = self.expression_type(value)
         for target in targets:
@@ -210,8 +256,12 @@ class FileContext:
                 self.variable_types[name] = value_type
 
     # --- locations and evidence ------------------------------------------------------
-    def location(self, line: int | None, end_line: int | None = None) -> Location:
+    def location(self, line: int | None, end_line: int | None = None, cell: int | None = None) -> Location:
+        """Where ``line`` of the joined source stands; with ``cell``, lines are already inside that cell
+        (e.g. a markdown cell, which is not part of the joined code)."""
         doc = self.document
+        if cell is not None:
+            return Location(self.repo, self.commit, doc.path, line, end_line if end_line != line else None, cell)
         if line is None:
             return Location(self.repo, self.commit, doc.path, None)
         cell, cell_line = doc.cell_position(line)
@@ -232,22 +282,27 @@ class FileContext:
         end_line: int | None = None,
         snippet: str | None = None,
         skill: str | None = None,
+        cell: int | None = None,
     ) -> None:
-        """Record one piece of evidence; one per detector and line, the first wins."""
+        """Record one piece of evidence; one per detector and line, the first wins.
+
+        ``cell`` (notebooks) points at a cell directly, with ``line`` inside that cell: for
+        evidence in markdown cells, which have no lines in the joined code source.
+        """
         if node is not None:
             line = getattr(node, "lineno", line)
             end_line = getattr(node, "end_lineno", end_line)
-        key = (meta.id, line, None)
+        key = (meta.id, line, cell)
         if key in self._seen:
             return
         self._seen.add(key)
         if snippet is None:
-            snippet = self.document.snippet(line, end_line) if line else ""
+            snippet = self.document.snippet(line, end_line) if line and cell is None else ""
         self.evidence.append(
             Evidence(
                 detector=meta.id,
                 skill=skill or meta.skill,
-                location=self.location(line, end_line),
+                location=self.location(line, end_line, cell),
                 snippet=snippet,
                 confidence=confidence,
                 values=tuple(values),

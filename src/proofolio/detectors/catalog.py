@@ -37,12 +37,17 @@ class CatalogRow:
 
 
 class PatternIndex:
-    """Match a qualified name against many patterns: exact, ``prefix.*`` and other globs."""
+    """Match a qualified name against many patterns: exact, ``prefix.*`` and other globs.
+
+    Globs are bucketed by their first dotted component when it is literal
+    (``pandas.*.fillna`` is only tried on ``pandas.…`` names), so the cost of a call does
+    not grow with the number of glob rows for other packages.
+    """
 
     def __init__(self) -> None:
         self.exact: dict[str, list[CatalogRow]] = {}
         self.prefix: dict[str, list[CatalogRow]] = {}
-        self.globs: list[tuple[str, CatalogRow]] = []
+        self.globs: dict[str, list[tuple[str, CatalogRow]]] = {}  # first component ("" = any) → globs
 
     def add(self, pattern: str, row: CatalogRow) -> None:
         if not any(ch in pattern for ch in "*?["):
@@ -50,14 +55,17 @@ class PatternIndex:
         elif pattern.endswith(".*") and not any(ch in pattern[:-2] for ch in "*?["):
             self.prefix.setdefault(pattern[:-2], []).append(row)
         else:
-            self.globs.append((pattern, row))
+            head = pattern.split(".", 1)[0]
+            bucket = "" if any(ch in head for ch in "*?[") or "." not in pattern else head
+            self.globs.setdefault(bucket, []).append((pattern, row))
 
     def match(self, name: str) -> list[CatalogRow]:
         found = list(self.exact.get(name, ()))
         parts = name.split(".")
         for i in range(1, len(parts)):
             found.extend(self.prefix.get(".".join(parts[:i]), ()))
-        found.extend(row for pattern, row in self.globs if fnmatchcase(name, pattern))
+        for bucket in (parts[0], ""):
+            found.extend(row for pattern, row in self.globs.get(bucket, ()) if fnmatchcase(name, pattern))
         return found
 
 

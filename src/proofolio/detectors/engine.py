@@ -21,6 +21,46 @@ def walk_in_order(tree: ast.AST):  # type: ignore[no-untyped-def]
         stack.extend(children)
 
 
+class _Leave:
+    """Marker pushed under an assignment's children: reached once its whole subtree is walked."""
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: ast.AST) -> None:
+        self.node = node
+
+
+_ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
+
+
+def _walk_with_exits(tree: ast.AST):  # type: ignore[no-untyped-def]
+    """walk_in_order's order, yielding (node, False); plus (assignment, True) after its subtree.
+
+    Children are read straight from ``_fields`` (what ast.iter_child_nodes does, without its
+    generator overhead): this walk is the hot loop of the whole analysis.
+    """
+    stack: list[object] = [tree]
+    pop, push = stack.pop, stack.append
+    node_type, leave, assignments = ast.AST, _Leave, _ASSIGNMENTS
+    while stack:
+        node = pop()
+        if node.__class__ is leave:
+            yield node.node, True  # type: ignore[attr-defined]
+            continue
+        yield node, False
+        if isinstance(node, assignments):
+            push(leave(node))  # type: ignore[arg-type]
+        children: list[ast.AST] = []
+        for name in node._fields:  # type: ignore[attr-defined]
+            value = getattr(node, name, None)
+            if isinstance(value, node_type):
+                children.append(value)
+            elif value.__class__ is list:
+                children.extend(item for item in value if isinstance(item, node_type))
+        children.reverse()
+        stack.extend(children)
+
+
 def detect_file(
     document: Document,
     detectors: Sequence[FileDetector],
@@ -44,11 +84,16 @@ def detect_file(
         problems.append(DocumentProblem("detector-error", f"{label} failed: {type(exc).__name__}: {exc}"))
 
     if document.tree is not None:
-        for node in walk_in_order(document.tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)):
-                ctx.note_assignment(node)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for node, leaving in _walk_with_exits(document.tree):
+            if leaving:
+                # the right-hand side was evaluated (and visited) before the name is bound:
+                # `df = clean(df.dropna())` still sees `df` as a DataFrame inside the call
+                ctx.note_assignment(node)  # type: ignore[arg-type]
+                continue
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 ctx.note_parameters(node)
+            elif isinstance(node, ast.ClassDef):
+                ctx.local_classes.add(node.name)
             for detector in dispatch.get(type(node), ()):
                 if id(detector) in failed:
                     continue

@@ -12,7 +12,7 @@ import inspect
 import pkgutil
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from proofolio.detectors.base import DetectorMeta, FileDetector, RepoDetector
 from proofolio.detectors.catalog import CatalogRow, CatalogRunner, load_catalog
@@ -36,9 +36,14 @@ class Registry:
 
     def file_detectors(self) -> list[FileDetector]:
         """Fresh instances for one file (logic detectors may keep per-file state)."""
-        detectors: list[FileDetector] = [_runner(self.catalog)] if self.catalog else []
+        detectors: list[FileDetector] = [self._catalog_runner] if self.catalog else []
         detectors.extend(cls() for cls in self.file_classes)
         return detectors
+
+    @cached_property
+    def _catalog_runner(self) -> CatalogRunner:
+        """The catalogue runner holds no per-file state: its indexes are built once."""
+        return CatalogRunner(self.catalog)
 
     def repo_detectors(self) -> list[RepoDetector]:
         return [cls() for cls in self.repo_classes]
@@ -52,17 +57,6 @@ class Registry:
             tuple(c for c in self.file_classes if ok(c.meta)),
             tuple(c for c in self.repo_classes if ok(c.meta)),
         )
-
-
-_RUNNERS: dict[int, CatalogRunner] = {}
-
-
-def _runner(rows: tuple[CatalogRow, ...]) -> CatalogRunner:
-    """The catalogue runner holds no per-file state: build its indexes once."""
-    key = id(rows)
-    if key not in _RUNNERS:
-        _RUNNERS[key] = CatalogRunner(rows)
-    return _RUNNERS[key]
 
 
 def _discover() -> tuple[list[type[FileDetector]], list[type[RepoDetector]]]:

@@ -1,0 +1,1 @@
+"""Collaboration detectors: work visible in git history."""

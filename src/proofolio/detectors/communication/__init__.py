@@ -1,0 +1,1 @@
+"""Communication detectors: docstrings, notebook narrative, labelled plots, README."""

@@ -1,0 +1,126 @@
+"""COM-readme: a README that explains the problem, the approach, the results and how to run it."""
+
+from __future__ import annotations
+
+import re
+
+from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector
+from proofolio.detectors.support import basename
+from proofolio.models import Confidence
+
+_README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
+_ATX = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_RST = re.compile(r"^([=\-~^\"'`#*+<>:.])\1{2,}\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+# section → heading keywords (matched as whole words in the lower-cased heading)
+SECTIONS: dict[str, tuple[str, ...]] = {
+    "problem": (
+        "problem", "problem statement", "motivation", "background", "overview", "introduction", "intro", "goal",
+        "goals", "objective", "objectives", "about", "context", "business", "task", "question", "description",
+    ),
+    "approach": (
+        "approach", "method", "methods", "methodology", "model", "models", "modeling", "modelling", "pipeline",
+        "solution", "how it works", "architecture", "features", "feature engineering", "training", "implementation",
+        "analysis", "exploratory", "eda", "preprocessing", "data cleaning", "experiments",
+    ),
+    "results": (
+        "result", "results", "evaluation", "performance", "metrics", "findings", "conclusion", "conclusions",
+        "scores", "score", "accuracy", "benchmark", "benchmarks", "insights", "outcome", "outcomes",
+    ),
+    "setup": (
+        "setup", "set up", "installation", "install", "installing", "getting started", "usage", "how to run",
+        "how to use", "requirements", "quickstart", "quick start", "running", "run", "reproduce", "reproducing",
+        "reproducibility", "dependencies",
+    ),
+}
+_SECTION_PATTERNS = {
+    name: re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b") for name, keys in SECTIONS.items()
+}
+
+
+def readme_headings(text: str) -> tuple[list[tuple[int, str, int]], int]:
+    """Headings (line, text, level) of a Markdown or reStructuredText README, and its word count."""
+    lines = text.splitlines()
+    headings: list[tuple[int, str, int]] = []
+    rst_levels: list[str] = []  # other reST underline characters, in order of first appearance
+    words = 0
+    fenced = False
+    for i, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        match = _ATX.match(line)
+        nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if match:
+            level = len(line.strip()) - len(line.strip().lstrip("#"))
+            headings.append((i + 1, match.group(1).strip(), level))
+        elif line.strip() and not _RST.match(line) and len(nxt) >= 2 and (_SETEXT.match(nxt) or _RST.match(nxt)):
+            char = nxt[0]
+            if char in "=-":  # Markdown setext (and the usual reST choice): = is a title, - a section
+                level = 1 if char == "=" else 2
+            else:  # other reST underlines rank in the order they first appear, below those two
+                if char not in rst_levels:
+                    rst_levels.append(char)
+                level = rst_levels.index(char) + 3
+            headings.append((i + 1, line.strip(), level))
+        else:
+            words += len(_WORD.findall(line))
+    return headings, words
+
+
+def readme_sections(headings: list[tuple[int, str, int]]) -> list[str]:
+    """Which sections the headings cover; a top-level title is the project's name, not a section."""
+    if headings and headings[0][2] == 1:
+        headings = headings[1:]
+    found = []
+    for name, pattern in _SECTION_PATTERNS.items():
+        if any(pattern.search(text.lower()) for _, text, _level in headings):
+            found.append(name)
+    return found
+
+
+class Readme(RepoDetector):
+    meta = DetectorMeta(
+        id="COM-readme",
+        skill="communication",
+        title="Explains the project in a README (problem, approach, results, setup)",
+        what=(
+            "The project's top-level README (Markdown, reStructuredText or text) when its headings cover at least "
+            "one of: the problem, the approach, the results, how to set it up and run it. Values: the sections "
+            "found, headings and words. High confidence with three or four sections, medium with two, low with one. "
+            "Evidence points at the first heading."
+        ),
+        why="A README that states the problem, the approach and the results is what a reviewer reads first; setup steps show reproducibility.",
+        example='''
+# Churn prediction          <- detected here
+## Problem
+## Approach
+## Results
+## How to run
+''',
+        not_detected=(
+            "READMEs with a title and no sections, READMEs in subfolders, and whether the claims are true "
+            "(a claim the code does not back is never evidence)."
+        ),
+        scope="repo",
+    )
+
+    def check(self, repo: RepoContext) -> None:
+        candidates = [p for p in repo.paths if "/" not in p and _README.match(basename(p))]
+        if not candidates:
+            return
+        path = sorted(candidates, key=lambda p: (not p.lower().endswith((".md", ".markdown")), p))[0]
+        headings, words = readme_headings(repo.read_text(path))
+        sections = readme_sections(headings)
+        if not sections:
+            return
+        confidence = Confidence.HIGH if len(sections) >= 3 else Confidence.MEDIUM if len(sections) == 2 else Confidence.LOW
+        line, text, _level = headings[0]
+        values = [("sections", ",".join(sections)), ("headings", str(len(headings))), ("words", str(words))]
+        values += [(name, "yes" if name in sections else "no") for name in SECTIONS]
+        repo.emit(self.meta, path, line, text, confidence, values)

@@ -1,0 +1,1 @@
+"""Deployment and MLOps detectors: persistence of trained models, serving, containers."""

@@ -1,0 +1,124 @@
+"""OPS-model-persistence: a trained model saved to disk (not just any object pickled)."""
+
+from __future__ import annotations
+
+import ast
+
+from proofolio.detectors.base import LOCAL_TYPE_PREFIX, DetectorMeta, FileContext, FileDetector, dotted
+from proofolio.detectors.support import is_model_type, looks_like_model_name
+from proofolio.models import Confidence
+
+# Generic serialisers: what they save decides whether it is a model.
+GENERIC_DUMPS: dict[str, Confidence | None] = {
+    # API → confidence when the object is neither typed nor named like a model (None: no evidence)
+    "joblib.dump": Confidence.LOW,
+    "torch.save": Confidence.LOW,
+    "pickle.dump": None,
+    "dill.dump": None,
+    "cloudpickle.dump": None,
+    "skops.io.dump": Confidence.LOW,
+}
+# Model-specific savers: whatever they save is a model.
+MODEL_SAVES = frozenset(
+    {
+        "keras.models.save_model", "tensorflow.keras.models.save_model", "keras.saving.save_model",
+        "tensorflow.saved_model.save", "torch.jit.save", "torch.onnx.export", "onnx.save", "onnx.save_model",
+        "skl2onnx.convert_sklearn", "safetensors.torch.save_file", "safetensors.torch.save_model",
+    }
+)
+# Methods that save the model they are called on: typed receiver → high, untyped → medium (with the package imported).
+SAVE_METHODS: dict[str, tuple[str, ...]] = {
+    "save": ("keras", "tensorflow"),
+    "save_model": ("xgboost", "lightgbm", "catboost", "keras", "tensorflow"),
+    "save_pretrained": ("transformers", "peft", "diffusers", "sentence_transformers"),
+    "save_weights": ("keras", "tensorflow"),
+}
+FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "partial_fit", "train"})
+
+
+class ModelPersistence(FileDetector):
+    meta = DetectorMeta(
+        id="OPS-model-persistence",
+        skill="deployment_mlops",
+        title="Saves trained models (joblib, torch.save, save_model, MLflow)",
+        what=(
+            "Saving a model: joblib/pickle/dill/torch.save/skops of an object that is a model (typed as an "
+            "estimator or network, fitted earlier in the file, a state_dict(), or named like `model`/`clf`), "
+            "Keras/XGBoost/LightGBM/CatBoost save/save_model, save_pretrained, torch.jit/ONNX export and "
+            "mlflow.<flavour>.save_model/log_model. joblib.dump/torch.save of an unknown object is low "
+            "confidence; pickling an object that is not a model (a DataFrame, a dict literal) is no evidence."
+        ),
+        why="A model that is saved can be reused and deployed; persisting the trained artefact is the first step of MLOps.",
+        example='''
+import joblib
+import torch
+from sklearn.ensemble import RandomForestClassifier
+
+model = RandomForestClassifier().fit(X_train, y_train)
+joblib.dump(model, "model.joblib")                 # detected
+torch.save(net.state_dict(), "weights.pt")          # detected
+''',
+        not_detected=(
+            "Pickling data (DataFrames, arrays, vocabularies, dict/list literals), PIL image.save / figure savefig, "
+            "and .save() on objects of unknown type outside Keras/TensorFlow files."
+        ),
+    )
+    node_types = (ast.Call,)
+
+    def __init__(self) -> None:
+        self.fitted: set[str] = set()  # receivers of .fit()/.train() seen so far
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        assert isinstance(node, ast.Call)
+        target = ctx.call_target(node)
+        qualified = target.qualified
+        method = target.method
+        if method in FIT_METHODS and isinstance(node.func, ast.Attribute):
+            receiver = dotted(node.func.value)
+            if receiver is not None:
+                self.fitted.add(receiver)
+        if qualified is not None and qualified in GENERIC_DUMPS and node.args:
+            self._generic(node, ctx, qualified, target.confidence)
+        elif qualified is not None and (qualified in MODEL_SAVES or _mlflow_save(qualified)):
+            ctx.emit(self.meta, node, target.confidence, (("api", qualified),))
+        elif method in SAVE_METHODS:
+            self._method(node, ctx, qualified, method)
+
+    def _generic(self, node: ast.Call, ctx: FileContext, api: str, resolved: Confidence) -> None:
+        obj = node.args[0]
+        obj_type = ctx.expression_type(obj)
+        name = dotted(obj)
+        confidence: Confidence | None
+        if isinstance(obj, ast.Call) and isinstance(obj.func, ast.Attribute) and obj.func.attr == "state_dict":
+            confidence, what = Confidence.HIGH, "state_dict"
+        elif is_model_type(obj_type):
+            confidence, what = Confidence.HIGH, obj_type or ""
+        elif (obj_type is not None and not obj_type.startswith(LOCAL_TYPE_PREFIX)) or isinstance(
+            obj, (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Constant)
+        ):
+            return  # a DataFrame, an array, a literal: data, not a model
+        elif name is not None and name in self.fitted:
+            confidence, what = Confidence.HIGH, f"{name} (fitted above)"
+        elif name is not None and looks_like_model_name(name):
+            confidence, what = Confidence.MEDIUM, name
+        else:
+            confidence, what = GENERIC_DUMPS[api], name or "object"
+        if confidence is None:
+            return
+        if resolved is not Confidence.HIGH and confidence is Confidence.HIGH:
+            confidence = Confidence.MEDIUM
+        ctx.emit(self.meta, node, confidence, (("api", api), ("object", what)))
+
+    def _method(self, node: ast.Call, ctx: FileContext, qualified: str | None, method: str) -> None:
+        packages = SAVE_METHODS[method]
+        if qualified is not None:
+            receiver_type = qualified.rsplit(".", 1)[0]
+            if is_model_type(receiver_type) and receiver_type.startswith(packages):
+                ctx.emit(self.meta, node, Confidence.HIGH, (("api", qualified),))
+            return
+        if any(ctx.document.imports.imports(p) for p in packages):
+            ctx.emit(self.meta, node, Confidence.MEDIUM, (("method", method),))
+
+
+def _mlflow_save(qualified: str) -> bool:
+    return qualified.startswith("mlflow.") and qualified.rsplit(".", 1)[-1] in ("save_model", "log_model")

@@ -1,0 +1,1 @@
+"""Software-engineering detectors: tests, CI, dependencies, licence (repository level)."""

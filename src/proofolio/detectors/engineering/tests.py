@@ -1,0 +1,62 @@
+"""SE-tests: test files with test functions (pytest or unittest)."""
+
+from __future__ import annotations
+
+import re
+
+from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector
+from proofolio.detectors.support import basename
+from proofolio.models import Confidence
+
+_TEST_DEF = re.compile(r"^[ \t]*(?:async\s+)?def\s+(test\w*)\s*\(", re.MULTILINE)
+_PYTEST = re.compile(r"^[ \t]*(?:import|from)\s+pytest\b", re.MULTILINE)
+_UNITTEST = re.compile(r"^[ \t]*(?:import|from)\s+unittest\b|\bunittest\.TestCase\b|\bTestCase\)", re.MULTILINE)
+_TEST_DIRS = frozenset({"test", "tests", "testing"})
+
+
+def is_test_path(path: str) -> bool:
+    if not path.endswith(".py"):
+        return False
+    name = basename(path)
+    if name.startswith("test_") or name.endswith("_test.py"):
+        return True
+    return any(part in _TEST_DIRS for part in path.split("/")[:-1])
+
+
+class Tests(RepoDetector):
+    meta = DetectorMeta(
+        id="SE-tests",
+        skill="software_engineering",
+        title="Writes automated tests (pytest, unittest)",
+        what=(
+            "Python test files (test_*.py, *_test.py or any .py under a tests/ folder) that define at least one "
+            "test function or method (def test...). One evidence per file at the first test; values: the number "
+            "of tests and the framework (pytest, unittest or plain asserts)."
+        ),
+        why="Tested code can be changed safely; tests are the clearest sign of engineering discipline in a data project.",
+        example='''
+# tests/test_features.py
+def test_tenure_buckets():          # detected
+    assert bucket(0) == "new"
+''',
+        not_detected=(
+            "Scripts named test_*.py that only run code (no test functions), data files under tests/, "
+            "notebooks, and whether the tests pass."
+        ),
+        scope="repo",
+    )
+
+    def check(self, repo: RepoContext) -> None:
+        for path in repo.paths:
+            if not is_test_path(path):
+                continue
+            text = repo.read_text(path)
+            tests = list(_TEST_DEF.finditer(text))
+            if not tests:
+                continue
+            framework = "pytest" if _PYTEST.search(text) else "unittest" if _UNITTEST.search(text) else "plain"
+            first = tests[0]
+            line = text.count("\n", 0, first.start(1)) + 1
+            snippet = text.splitlines()[line - 1].strip()
+            values = (("tests", str(len(tests))), ("framework", framework))
+            repo.emit(self.meta, path, line, snippet, Confidence.HIGH, values)

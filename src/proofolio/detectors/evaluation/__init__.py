@@ -1,0 +1,1 @@
+"""Model-evaluation detectors that need logic (reported results)."""

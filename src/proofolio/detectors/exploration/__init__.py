@@ -1,0 +1,1 @@
+"""Exploratory-analysis detectors that need logic (notebook outputs)."""

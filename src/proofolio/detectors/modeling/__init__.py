@@ -1,0 +1,1 @@
+"""Model-building detectors: deep-learning models and training loops."""

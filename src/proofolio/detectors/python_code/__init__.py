@@ -1,0 +1,1 @@
+"""Python detectors: code the candidate structured, typed and packaged."""

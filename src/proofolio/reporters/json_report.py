@@ -1,0 +1,253 @@
+"""The JSON report: the source of truth every other view and later command derives from.
+
+``match`` and ``verify`` read this file back, so the shape is versioned
+(``schema/report.schema.json``), written in a fixed key order, and ``result_from_dict``
+restores the exact ``Result`` that was written. Permalinks are included for convenience
+(a reader should not have to rebuild them) but are derived data: they are not read back.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from proofolio.links import permalink, redact_url
+from proofolio.models import (
+    Confidence,
+    Evidence,
+    Level,
+    Location,
+    Problem,
+    Result,
+    SkillAssessment,
+    SourceInfo,
+    TaxonomyRef,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ReportFormatError",
+    "load_result",
+    "load_schema",
+    "parse_json",
+    "render_json",
+    "result_from_dict",
+    "result_to_dict",
+]
+
+SCHEMA_VERSION = "1.0"
+TOOL_NAME = "proofolio"
+
+
+class ReportFormatError(ValueError):
+    """A JSON report that this version of proofolio cannot read."""
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the report, shipped as package data."""
+    text = resources.files("proofolio.schema").joinpath("report.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+# --- Result → dict -------------------------------------------------------------------------
+
+
+def _source(s: SourceInfo) -> dict[str, Any]:
+    return {
+        "name": s.name,
+        "kind": s.kind,
+        "root": s.root,
+        "commit": s.commit,
+        "branch": s.branch,
+        "remote_url": redact_url(s.remote_url) if s.remote_url else s.remote_url,
+        "web_url": redact_url(s.web_url) if s.web_url else s.web_url,
+        "dirty": s.dirty,
+        "files_analyzed": s.files_analyzed,
+        "candidate": s.candidate,
+        "commits": s.commits,
+    }
+
+
+def _location(loc: Location) -> dict[str, Any]:
+    return {
+        "repo": loc.repo,
+        "commit": loc.commit,
+        "path": loc.path,
+        "line": loc.line,
+        "end_line": loc.end_line,
+        "cell": loc.cell,
+    }
+
+
+def _evidence(ev: Evidence, sources: dict[str, SourceInfo]) -> dict[str, Any]:
+    return {
+        "detector": ev.detector,
+        "skill": ev.skill,
+        "location": _location(ev.location),
+        "url": permalink(ev.location, sources.get(ev.location.repo)),
+        "snippet": ev.snippet,
+        "confidence": ev.confidence.value,
+        "values": dict(ev.values),
+        "authored_share": ev.authored_share,
+    }
+
+
+def _assessment(a: SkillAssessment, sources: dict[str, SourceInfo]) -> dict[str, Any]:
+    return {
+        "skill": a.skill,
+        "name": a.name,
+        "level": a.level.value,
+        "score": a.score,
+        "reason": a.reason,
+        "caveats": list(a.caveats),
+        "evidence_count": a.evidence_count,
+        "detectors": list(a.detectors),
+        "tags": dict(a.tags),
+        "evidence": [_evidence(ev, sources) for ev in a.evidence],
+    }
+
+
+def _problem(p: Problem) -> dict[str, Any]:
+    return {"repo": p.repo, "path": p.path, "kind": p.kind, "reason": p.reason, "cell": p.cell, "line": p.line}
+
+
+def sources_by_name(result: Result) -> dict[str, SourceInfo]:
+    """Look up a Location's source by ``Location.repo``; the first source of a name wins."""
+    found: dict[str, SourceInfo] = {}
+    for s in result.sources:
+        found.setdefault(s.name, s)
+    return found
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """The report as plain JSON data, keys in a fixed order.
+
+    URLs are passed through ``redact_url`` once more: collectors already strip credentials,
+    and a report is the one place a leaked token would travel furthest.
+
+    ``values`` and ``tags`` become objects; a repeated key would keep its last value, so
+    detectors and scoring must emit each key once (they do: keys are names, not lists).
+    """
+    sources = sources_by_name(result)
+    t = result.taxonomy
+    return {
+        "schema_version": result.schema_version,
+        "tool": {"name": TOOL_NAME, "version": result.tool_version},
+        "generated_at": result.generated_at,
+        "target": result.target,
+        "taxonomy": {"name": t.name, "version": t.version, "sha256": t.sha256, "source": t.source},
+        "sources": [_source(s) for s in result.sources],
+        "assessments": [_assessment(a, sources) for a in result.assessments],
+        "problems": [_problem(p) for p in result.problems],
+        "stats": dict(result.stats),
+    }
+
+
+def render_json(result: Result) -> str:
+    """The JSON report text: indented, UTF-8 characters kept, one trailing newline."""
+    return json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n"
+
+
+# --- dict → Result -------------------------------------------------------------------------
+
+
+def _check_version(version: object) -> str:
+    if not isinstance(version, str) or version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        raise ReportFormatError(
+            f"unsupported report schema_version {version!r}; this proofolio reads {SCHEMA_VERSION}"
+        )
+    return version
+
+
+def _location_from(d: dict[str, Any]) -> Location:
+    return Location(d["repo"], d["commit"], d["path"], d["line"], d.get("end_line"), d.get("cell"))
+
+
+def _evidence_from(d: dict[str, Any]) -> Evidence:
+    return Evidence(
+        detector=d["detector"],
+        skill=d["skill"],
+        location=_location_from(d["location"]),
+        snippet=d["snippet"],
+        confidence=Confidence(d["confidence"]),
+        values=tuple((str(k), str(v)) for k, v in d.get("values", {}).items()),
+        authored_share=d.get("authored_share"),
+    )
+
+
+def _assessment_from(d: dict[str, Any]) -> SkillAssessment:
+    return SkillAssessment(
+        skill=d["skill"],
+        name=d["name"],
+        level=Level(d["level"]),
+        score=d["score"],
+        reason=d["reason"],
+        caveats=tuple(d.get("caveats", ())),
+        evidence=tuple(_evidence_from(e) for e in d.get("evidence", ())),
+        evidence_count=d["evidence_count"],
+        detectors=tuple(d.get("detectors", ())),
+        tags=tuple((str(k), int(v)) for k, v in d.get("tags", {}).items()),
+    )
+
+
+def _source_from(d: dict[str, Any]) -> SourceInfo:
+    return SourceInfo(
+        name=d["name"],
+        kind=d["kind"],
+        root=d["root"],
+        commit=d.get("commit"),
+        branch=d.get("branch"),
+        remote_url=d.get("remote_url"),
+        web_url=d.get("web_url"),
+        dirty=d.get("dirty", False),
+        files_analyzed=d.get("files_analyzed", 0),
+        candidate=d.get("candidate"),
+        commits=d.get("commits"),
+    )
+
+
+def _problem_from(d: dict[str, Any]) -> Problem:
+    return Problem(d["repo"], d["path"], d["reason"], d["kind"], d.get("cell"), d.get("line"))
+
+
+def result_from_dict(d: dict[str, Any]) -> Result:
+    """Rebuild the Result a report was written from; ``ReportFormatError`` when it is not one.
+
+    This checks structure, not every type: validate against ``load_schema()`` first when the
+    file comes from somewhere untrusted (``verify`` does).
+    """
+    if not isinstance(d, dict):
+        raise ReportFormatError("a proofolio report is a JSON object")
+    version = _check_version(d.get("schema_version"))
+    try:
+        t = d["taxonomy"]
+        return Result(
+            schema_version=version,
+            tool_version=d["tool"]["version"],
+            generated_at=d["generated_at"],
+            target=d["target"],
+            taxonomy=TaxonomyRef(t["name"], t["version"], t["sha256"], t["source"]),
+            sources=tuple(_source_from(s) for s in d["sources"]),
+            assessments=tuple(_assessment_from(a) for a in d["assessments"]),
+            problems=tuple(_problem_from(p) for p in d["problems"]),
+            stats={str(k): int(v) for k, v in d.get("stats", {}).items()},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReportFormatError(f"not a proofolio report: {type(exc).__name__}: {exc}") from None
+
+
+def parse_json(text: str) -> Result:
+    """A Result from the text of a JSON report."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReportFormatError(f"not JSON: {exc}") from None
+    return result_from_dict(data)
+
+
+def load_result(path: str | Path) -> Result:
+    """A Result from a JSON report file (what ``match`` and ``verify`` start from)."""
+    return parse_json(Path(path).read_text("utf-8"))

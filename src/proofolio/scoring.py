@@ -1,0 +1,136 @@
+"""Judgement: a pure function from evidence and the taxonomy to one assessment per skill.
+
+Detectors only observe; this module alone decides what the observations are worth, so the
+policy (docs/scoring.md) can change without touching a detector.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+
+from proofolio.models import CONFIDENCE_FACTOR, Confidence, Evidence, Level, SkillAssessment
+from proofolio.taxonomy import Skill, Taxonomy
+
+TOP_EVIDENCE = 8  # evidence items kept per skill in the report
+NOT_AUTHORED_FACTOR = 0.25  # a file the candidate wrote none of counts this much
+MAX_SPREAD_BONUS = 0.5  # the same detector in several files adds up to +50%
+SPREAD_STEP = 0.1  # ... +10% per further file
+
+
+def authorship_factor(share: float | None) -> float:
+    """Unknown authorship (a plain folder) counts fully; otherwise credit the candidate's share."""
+    if share is None:
+        return 1.0
+    return NOT_AUTHORED_FACTOR + (1.0 - NOT_AUTHORED_FACTOR) * max(0.0, min(share, 1.0))
+
+
+def evidence_strength(item: Evidence) -> float:
+    return CONFIDENCE_FACTOR[item.confidence] * authorship_factor(item.authored_share)
+
+
+def detector_contribution(weight: float, items: list[Evidence]) -> float:
+    """The weight, scaled by the best evidence, plus a bonus for showing it in several files."""
+    best = max(evidence_strength(e) for e in items)
+    files = {(e.location.repo, e.location.path) for e in items}
+    spread = min(MAX_SPREAD_BONUS, SPREAD_STEP * (len(files) - 1))
+    return weight * best * (1.0 + spread)
+
+
+def _top_evidence(items: list[Evidence], weights: Mapping[str, float]) -> tuple[Evidence, ...]:
+    """Strongest first, one per detector before any detector repeats, stable for equal ones."""
+    ranked = sorted(items, key=lambda e: (-weights[e.detector] * evidence_strength(e), e.sort_key()))
+    chosen: list[Evidence] = []
+    seen: set[str] = set()
+    for item in ranked:
+        if item.detector not in seen:
+            chosen.append(item)
+            seen.add(item.detector)
+    for item in ranked:
+        if len(chosen) >= TOP_EVIDENCE:
+            break
+        if item not in chosen:
+            chosen.append(item)
+    return tuple(chosen[:TOP_EVIDENCE])
+
+
+def _caveats(items: list[Evidence]) -> tuple[str, ...]:
+    caveats: list[str] = []
+    if items and all(e.confidence is not Confidence.HIGH for e in items):
+        caveats.append("Only indirect evidence (heuristic matches or imports), no resolved call.")
+    not_authored = [e for e in items if e.authored_share is not None and e.authored_share < 0.5]
+    if not_authored:
+        files = len({(e.location.repo, e.location.path) for e in not_authored})
+        caveats.append(
+            f"{len(not_authored)} evidence item(s) in {files} file(s) mostly written by someone else: discounted."
+        )
+    return tuple(caveats)
+
+
+def _reason(detectors: list[str], titles: Mapping[str, str], projects: int) -> str:
+    """`3 kinds of evidence in 2 projects: cross-validates models; computes metrics; ...`."""
+    def label(detector_id: str) -> str:
+        title = titles.get(detector_id, detector_id).split(" (")[0]
+        return title[:1].lower() + title[1:]
+
+    named = "; ".join(label(d) for d in detectors[:3])
+    more = f"; and {len(detectors) - 3} more" if len(detectors) > 3 else ""
+    where = f"{projects} project{'s' if projects != 1 else ''}"
+    kinds = f"{len(detectors)} kind{'s' if len(detectors) != 1 else ''} of evidence"
+    return f"{kinds.capitalize()} in {where}: {named}{more}."
+
+
+def assess_skill(
+    skill: Skill,
+    evidence: Iterable[Evidence],
+    taxonomy: Taxonomy,
+    titles: Mapping[str, str],
+    has_history: bool,
+) -> SkillAssessment:
+    """One skill's level, score, reason, caveats and top evidence."""
+    if skill.requires_history and not has_history:
+        return SkillAssessment(
+            skill.id, skill.name, Level.NOT_ASSESSED, 0,
+            "Not assessed: needs git history, and no analysed project is a git repository.",
+            (), (), 0, (),
+        )
+    weights: dict[str, float] = {}
+    by_detector: dict[str, list[Evidence]] = defaultdict(list)
+    for item in evidence:
+        weight = skill.weight_for(item.detector)
+        if weight is None:
+            continue
+        weights[item.detector] = weight
+        by_detector[item.detector].append(item)
+    if not by_detector:
+        return SkillAssessment(skill.id, skill.name, Level.NONE, 0, "No evidence found.", (), (), 0, ())
+    contributions = {d: detector_contribution(weights[d], items) for d, items in by_detector.items()}
+    score = min(100, round(sum(contributions.values())))
+    level = taxonomy.level_for(score, has_evidence=True)
+    ranked = sorted(contributions, key=lambda d: (-contributions[d], d))
+    items = [e for d in sorted(by_detector) for e in by_detector[d]]
+    projects = len({e.location.repo for e in items})
+    tags = Counter(tag for e in items if (tag := e.value("domain")))
+    return SkillAssessment(
+        skill=skill.id,
+        name=skill.name,
+        level=level,
+        score=score,
+        reason=_reason(ranked, titles, projects),
+        caveats=_caveats(items),
+        evidence=_top_evidence(items, weights),
+        evidence_count=len(items),
+        detectors=tuple(sorted(by_detector)),
+        tags=tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))),
+    )
+
+
+def assess(
+    evidence: Iterable[Evidence],
+    taxonomy: Taxonomy,
+    titles: Mapping[str, str],
+    has_history: bool,
+) -> tuple[SkillAssessment, ...]:
+    """One assessment per taxonomy skill, in the taxonomy's order."""
+    items = sorted(evidence, key=lambda e: e.sort_key())
+    return tuple(assess_skill(skill, items, taxonomy, titles, has_history) for skill in taxonomy.skills)

@@ -1,0 +1,336 @@
+"""Names are resolved through the file's imports and tracked types, never matched bare.
+
+Each test runs the real registry over a small source and asserts the exact
+(line, detector, confidence) triples of the detectors it is about.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from proofolio.detectors.base import FileContext
+from proofolio.detectors.engine import detect_file
+from proofolio.detectors.registry import default_registry
+from proofolio.documents import read_document
+from proofolio.models import Evidence
+
+REGISTRY = default_registry()
+
+
+def evidence(source: str, path: str = "analysis.py") -> list[Evidence]:
+    document = read_document(path, textwrap.dedent(source).lstrip("\n").encode())
+    found, problems = detect_file(document, REGISTRY.file_detectors(), "repo", None)
+    assert not problems
+    return found
+
+
+def hits(source: str, *ids: str, path: str = "analysis.py") -> list[tuple[int | None, str, str]]:
+    return sorted(
+        (e.location.line, e.detector, e.confidence.value) for e in evidence(source, path) if e.detector in ids
+    )
+
+
+def api(source: str, detector_id: str) -> list[tuple[int | None, str | None]]:
+    return sorted((e.location.line, e.value("api")) for e in evidence(source) if e.detector == detector_id)
+
+
+# --------------------------------------------------------------------------- import forms
+def test_module_alias() -> None:
+    source = """
+        import pandas as pd
+        df = pd.read_csv("x.csv")
+        df.fillna(0)
+    """
+    assert api(source, "PRE-missing-values") == [(3, "pandas.DataFrame.fillna")]
+
+
+def test_from_import_with_alias() -> None:
+    source = """
+        from sklearn.preprocessing import StandardScaler as SS
+        scaler = SS()
+    """
+    assert api(source, "PRE-feature-scaling") == [(2, "sklearn.preprocessing.StandardScaler")]
+
+
+@pytest.mark.parametrize(
+    "header, base",
+    [
+        ("import torch.nn as nn", "nn.Module"),
+        ("from torch import nn", "nn.Module"),
+        ("import torch.nn", "torch.nn.Module"),
+        ("import torch", "torch.nn.Module"),
+        ("from torch.nn import Module as M", "M"),
+    ],
+)
+def test_submodule_imports(header: str, base: str) -> None:
+    source = f"""
+{header}
+
+
+class Net({base}):
+    def forward(self, x):
+        return x
+"""
+    assert hits(source, "MOD-torch-module") == [(4, "MOD-torch-module", "high")]
+
+
+def test_package_submodule_alias() -> None:
+    source = """
+        from sklearn import metrics as m
+        import sklearn.model_selection
+        m.f1_score(y, p)
+        sklearn.model_selection.train_test_split(X, y)
+    """
+    assert hits(source, "EVAL-metrics", "EVAL-train-test-split") == [
+        (3, "EVAL-metrics", "high"),
+        (4, "EVAL-train-test-split", "high"),
+    ]
+
+
+def test_imports_inside_functions_and_try_blocks_resolve() -> None:
+    source = """
+        try:
+            import xgboost as xgb
+        except ImportError:
+            xgb = None
+
+
+        def train():
+            from sklearn.svm import SVC
+            return SVC(), xgb.XGBClassifier()
+    """
+    assert hits(source, "MOD-sklearn-estimator", "MOD-gradient-boosting") == [
+        (9, "MOD-gradient-boosting", "high"),
+        (9, "MOD-sklearn-estimator", "high"),
+    ]
+
+
+def test_import_without_use_is_no_evidence() -> None:
+    source = """
+        import pandas as pd
+        from sklearn.impute import SimpleImputer
+        from sklearn.metrics import accuracy_score
+    """
+    assert evidence(source) == []
+
+
+# --------------------------------------------------------------------------- bare names never match
+def test_locally_defined_function_is_not_the_library_one() -> None:
+    source = """
+        def accuracy_score(y_true, y_pred):
+            return sum(a == b for a, b in zip(y_true, y_pred)) / len(y_true)
+
+
+        def fit(X, y):
+            return None
+
+
+        accuracy_score([1], [1])
+        fit([[1]], [1])
+    """
+    # the candidate wrote two functions: that is Python evidence, and nothing else
+    assert {e.detector for e in evidence(source)} == {"PY-functions-classes"}
+
+
+def test_star_import_is_a_medium_confidence_guess() -> None:
+    source = """
+        from sklearn.metrics import *
+
+
+        def f1_score(p, r):
+            return 2 * p * r / (p + r)
+
+
+        print(accuracy_score(y, p))
+        f1_score(0.5, 0.5)
+        len([1])
+    """
+    found = [e for e in evidence(source) if e.detector == "EVAL-metrics"]
+    assert [(e.location.line, e.value("api"), e.confidence.value) for e in found] == [
+        (8, "sklearn.metrics.accuracy_score", "medium")
+    ]
+
+
+def test_builtins_are_not_star_imported() -> None:
+    source = """
+        from sklearn.metrics import *
+        print(len(range(3)))
+    """
+    assert hits(source, "EVAL-metrics") == []
+
+
+def test_instance_of_a_local_class_never_falls_back_to_method_names() -> None:
+    source = """
+        import pandas as pd
+
+
+        class Table:
+            def fillna(self, value):
+                return self
+
+
+        table = Table()
+        table.fillna(0)
+        Table().fillna(0)
+    """
+    assert hits(source, "PRE-missing-values") == []
+
+
+# --------------------------------------------------------------------------- tracked types
+def test_typed_variable_then_untyped_after_rebinding() -> None:
+    source = """
+        import pandas as pd
+        df = pd.read_csv("x.csv")
+        df.fillna(0)
+        df = load_somehow()
+        df.fillna(0)
+    """
+    assert hits(source, "PRE-missing-values") == [
+        (3, "PRE-missing-values", "high"),
+        (5, "PRE-missing-values", "medium"),
+    ]
+
+
+def test_method_on_untyped_receiver_needs_the_package_imported() -> None:
+    without_pandas = """
+        frame = load()
+        frame.fillna(0)
+    """
+    assert hits(without_pandas, "PRE-missing-values") == []
+
+
+def test_right_hand_side_is_resolved_before_the_name_is_rebound() -> None:
+    source = """
+        import pandas as pd
+        df = pd.read_csv("x.csv")
+        df = clean(df.dropna())
+    """
+    assert hits(source, "PRE-missing-values") == [(3, "PRE-missing-values", "high")]
+
+
+def test_methods_returning_the_same_frame_keep_its_type() -> None:
+    source = """
+        import pandas as pd
+        df = pd.read_csv("x.csv").drop_duplicates().reset_index(drop=True)
+        df["total"].fillna(0)
+    """
+    assert api(source, "PRE-missing-values") == [(3, "pandas.Series.fillna")]
+
+
+def test_subplots_tuple_types_figure_and_axes() -> None:
+    source = """
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots()
+        ax.set_title("Tenure")
+        fig.suptitle("Overview")
+        fig, axes = plt.subplots(1, 2)
+        axes[0].set_xlabel("Months")
+    """
+    assert api(source, "COM-labelled-plots") == [
+        (3, "matplotlib.axes.Axes.set_title"),
+        (4, "matplotlib.figure.Figure.suptitle"),
+        (6, "matplotlib.axes.Axes.set_xlabel"),
+    ]
+
+
+def test_tuple_unpacking_forgets_stale_types() -> None:
+    source = """
+        import matplotlib.pyplot as plt
+        fig, ax = plt.subplots()
+        ax.set_title("typed")
+        ax, other = make_panels()
+        ax.set_title("unknown now")
+    """
+    assert hits(source, "COM-labelled-plots") == [
+        (3, "COM-labelled-plots", "high"),
+        (5, "COM-labelled-plots", "medium"),
+    ]
+
+
+def test_annotated_parameters_type_the_argument() -> None:
+    source = """
+        import pandas as pd
+
+
+        def clean(df: pd.DataFrame) -> pd.DataFrame:
+            return df.dropna()
+    """
+    assert api(source, "PRE-missing-values") == [(5, "pandas.DataFrame.dropna")]
+
+
+def test_constructed_instance_types_its_methods() -> None:
+    source = """
+        from sklearn.linear_model import LogisticRegression
+        model = LogisticRegression()
+        self_model = model.fit(X, y)
+        self_model.predict(X)
+    """
+    assert api(source, "MOD-sklearn-estimator") == [
+        (2, "sklearn.linear_model.LogisticRegression"),
+        (3, "sklearn.linear_model.LogisticRegression.fit"),
+        (4, "sklearn.linear_model.LogisticRegression.predict"),
+    ]
+
+
+def test_attribute_targets_are_tracked() -> None:
+    source = """
+        from sklearn.ensemble import RandomForestClassifier
+
+
+        class Trainer:
+            def __init__(self):
+                self.clf = RandomForestClassifier()
+
+            def run(self, X, y):
+                self.clf.fit(X, y)
+    """
+    assert api(source, "MOD-sklearn-estimator") == [
+        (6, "sklearn.ensemble.RandomForestClassifier"),
+        (9, "sklearn.ensemble.RandomForestClassifier.fit"),
+    ]
+
+
+def test_pandas_plot_accessor_is_typed() -> None:
+    source = """
+        import pandas as pd
+        df = pd.read_csv("x.csv")
+        df.plot.bar(x="a", y="b")
+        df["a"].plot(kind="hist")
+    """
+    assert api(source, "EDA-plotting") == [(3, "pandas.DataFrame.plot.bar"), (4, "pandas.Series.plot")]
+
+
+def test_expression_type_directly() -> None:
+    document = read_document("x.py", b"import pandas as pd\ndf = pd.read_csv('x')\n")
+    ctx = FileContext(document, "repo", None)
+    for statement in document.tree.body[1:]:  # type: ignore[union-attr]
+        ctx.note_assignment(statement)  # type: ignore[arg-type]
+    assert ctx.variable_types == {"df": "pandas.DataFrame"}
+
+
+# --------------------------------------------------------------------------- notebooks
+def test_notebook_locations_are_cell_and_line_inside_the_cell() -> None:
+    def cell(kind: str, text: str) -> dict[str, object]:
+        base: dict[str, object] = {"cell_type": kind, "metadata": {}, "source": text}
+        if kind == "code":
+            base.update(execution_count=None, outputs=[])
+        return base
+
+    notebook = {
+        "cells": [
+            cell("markdown", "# Title"),
+            cell("code", "%matplotlib inline\nimport pandas as pd\n!pip install seaborn"),
+            cell("markdown", "Load the data."),
+            cell("code", "df = pd.read_csv('x.csv')\n\ndf = df.fillna(0)"),
+        ],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    document = read_document("nb.ipynb", json.dumps(notebook).encode())
+    found, _ = detect_file(document, REGISTRY.file_detectors(), "repo", None)
+    located = [(e.location.cell, e.location.line, e.value("api")) for e in found if e.detector == "PRE-missing-values"]
+    assert located == [(3, 3, "pandas.DataFrame.fillna")]

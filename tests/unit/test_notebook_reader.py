@@ -1,0 +1,95 @@
+"""Notebooks: joined code, an exact line → cell map, outputs summarised, bad cells skipped."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from proofolio.documents import read_document
+
+ROOT = Path(__file__).resolve().parents[2]
+MESSY = ROOT / "fixtures" / "notebooks" / "messy.ipynb"
+
+
+@pytest.fixture(scope="module")
+def messy():
+    return read_document("nb/messy.ipynb", MESSY.read_bytes())
+
+
+def test_broken_cell_is_skipped_not_the_notebook(messy) -> None:
+    assert messy.tree is not None
+    kinds = [(p.kind, p.cell) for p in messy.problems]
+    assert ("cell-syntax-error", 3) in kinds
+    broken = messy.code_cell(3)
+    assert broken is not None and not broken.parsed
+    assert all(c.parsed for c in messy.notebook.code_cells if c.index != 3)
+
+
+def test_line_map_points_at_cell_and_line(messy) -> None:
+    joined = messy.lines
+    line = joined.index("df = df.fillna(0)") + 1
+    assert messy.cell_position(line) == (2, 2)
+    line = joined.index("plt.title('Prices')") + 1
+    assert messy.cell_position(line) == (5, 2)
+
+
+def test_magics_neutralised_and_python2_cell_rescued(messy) -> None:
+    assert messy.lines[:2] == ["pass", "pass"]
+    assert messy.python2
+    assert messy.imports.resolve_name("plt") == "matplotlib.pyplot"
+
+
+def test_outputs_summarised(messy) -> None:
+    plot = messy.code_cell(5)
+    assert plot.outputs.images == ("image/png",)
+    assert "accuracy: 0.87" in plot.outputs.text
+    table = messy.code_cell(2)
+    assert table.outputs.html_table and table.execution_count == 1
+    assert messy.code_cell(3).execution_count is None
+
+
+def test_markdown_cells_kept_with_their_index(messy) -> None:
+    assert [(m.index, m.text.splitlines()[0]) for m in messy.notebook.markdown_cells] == [(0, "# House prices"), (4, "## Plot")]
+
+
+def test_bash_cell_is_not_python(messy) -> None:
+    bash = messy.code_cell(6)
+    assert bash.line_count == 1
+    assert messy.lines[bash.first_line - 1] == ""
+
+
+def _nb(cells, **extra) -> bytes:
+    return json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells, **extra}).encode()
+
+
+def test_invalid_json_is_a_problem() -> None:
+    doc = read_document("x.ipynb", b"{not json")
+    assert doc.tree is None and [p.kind for p in doc.problems] == ["invalid-notebook"]
+
+
+def test_missing_cells_is_a_problem() -> None:
+    doc = read_document("x.ipynb", json.dumps({"nbformat": 4, "metadata": {}}).encode())
+    assert doc.tree is None and doc.problems[0].kind == "invalid-notebook"
+
+
+def test_off_schema_notebook_is_read_leniently() -> None:
+    cells = [{"cell_type": "code", "source": ["import numpy as np\n", "np.zeros(3)"], "outputs": [{"output_type": "stream", "text": 5}]}]
+    doc = read_document("x.ipynb", _nb(cells))
+    assert doc.tree is not None
+    assert doc.imports.resolve_name("np") == "numpy"
+    assert doc.problems[0].kind == "invalid-notebook"
+
+
+def test_nbformat_v3_is_upgraded() -> None:
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": "import pandas as pd", "language": "python", "outputs": [], "prompt_number": 1}]}]}
+    doc = read_document("old.ipynb", json.dumps(v3).encode())
+    assert doc.tree is not None and doc.imports.resolve_name("pd") == "pandas"
+    assert doc.code_cell(0).execution_count == 1
+
+
+def test_non_python_kernel_is_not_parsed() -> None:
+    data = json.dumps({"nbformat": 4, "nbformat_minor": 5, "cells": [{"cell_type": "code", "source": "library(ggplot2)", "metadata": {}, "outputs": [], "execution_count": 1}],
+                       "metadata": {"kernelspec": {"language": "R", "name": "ir", "display_name": "R"}}}).encode()
+    doc = read_document("r.ipynb", data)
+    assert doc.tree is None and doc.problems[-1].kind == "not-python"

@@ -1,0 +1,59 @@
+"""Reading .py files the way Python does, and surviving the files Python would reject."""
+
+import ast
+
+from proofolio.documents import read_document
+
+
+def test_parses_and_builds_import_map() -> None:
+    doc = read_document("pkg/train.py", b"import pandas as pd\nfrom . import utils\nx = pd.read_csv('a')\n")
+    assert doc.tree is not None and doc.problems == []
+    assert doc.imports.aliases["pd"].qualified == "pandas"
+    assert doc.imports.aliases["utils"].qualified == "pkg.utils"
+
+
+def test_latin1_coding_cookie_is_honoured() -> None:
+    data = "# -*- coding: latin-1 -*-\nname = 'Müller'\n".encode("latin-1")
+    doc = read_document("a.py", data)
+    assert doc.tree is not None
+    assert "Müller" in doc.source
+
+
+def test_utf8_bom_is_removed() -> None:
+    doc = read_document("a.py", b"\xef\xbb\xbfimport numpy as np\n")
+    assert doc.tree is not None and doc.source.startswith("import numpy")
+
+
+def test_python2_print_is_read_with_a_note_and_same_lines() -> None:
+    data = b"import numpy as np\nprint 'mean', np.mean([1])\ntry:\n    pass\nexcept ValueError, e:\n    print e\n"
+    doc = read_document("old.py", data)
+    assert doc.tree is not None
+    assert doc.python2
+    assert [p.kind for p in doc.problems] == ["python2"]
+    # the original text stays for snippets; the tree's lines match it
+    assert doc.lines[1] == "print 'mean', np.mean([1])"
+    calls = [n for n in ast.walk(doc.tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "print"]
+    assert sorted(c.lineno for c in calls) == [2, 6]
+
+
+def test_syntax_error_is_a_problem_with_its_line() -> None:
+    doc = read_document("bad.py", b"x = 1\ndef broken(:\n    pass\n")
+    assert doc.tree is None
+    assert [(p.kind, p.line) for p in doc.problems] == [("syntax-error", 2)]
+
+
+def test_nul_bytes_mean_binary() -> None:
+    doc = read_document("blob.py", b"\x89PNG\r\n\x00\x00\x00")
+    assert doc.tree is None and doc.problems[0].kind == "binary"
+
+
+def test_deep_nesting_is_a_problem_not_a_crash() -> None:
+    doc = read_document("deep.py", ("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n").encode())
+    assert doc.tree is None
+    assert doc.problems[0].kind in {"too-complex", "syntax-error", "unparseable"}
+
+
+def test_snippet_dedents_and_caps_lines() -> None:
+    doc = read_document("a.py", b"def f():\n    a = 1\n    b = 2\n    c = 3\n    d = 4\n    e = 5\n")
+    assert doc.snippet(2, 3) == "a = 1\nb = 2"
+    assert doc.snippet(2, 6).count("\n") == 3

@@ -1,0 +1,203 @@
+"""Repository detectors: git history, and the parsing behind the file-based ones."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from proofolio.detectors.base import RepoContext
+from proofolio.detectors.collaboration.git_history import GitHistory
+from proofolio.detectors.communication.readme import Readme, readme_headings, readme_sections
+from proofolio.detectors.deployment.dockerfile import Dockerfile
+from proofolio.detectors.engineering.ci import ContinuousIntegration
+from proofolio.detectors.engineering.dependencies import (
+    Dependencies,
+    lock_count,
+    parse_environment,
+    parse_requirements,
+    pinned_label,
+)
+from proofolio.detectors.engineering.license import license_kind
+from proofolio.detectors.engineering.tests import is_test_path
+from proofolio.models import Confidence, Evidence, Location, SourceInfo
+from proofolio.sources.base import Commit, Source, SourceFile
+
+
+def ts(day: str) -> int:
+    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp())
+
+
+def commit(n: int, day: str, mine: bool = True) -> Commit:
+    who = ("Alex Rivera", "alex@example.org") if mine else ("Sam Other", "sam@example.org")
+    return Commit(f"{n:040x}", who[0], who[1], ts(day), mine)
+
+
+def source(tmp_path: Path, files: dict[str, str] | None = None, **kwargs: object) -> Source:
+    entries = []
+    for path, text in (files or {}).items():
+        target = tmp_path / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, "utf-8")
+        entries.append(SourceFile(path, target, len(text), committed=True))
+    info = SourceInfo("alex/churn", "git", str(tmp_path), commit="c" * 40)
+    return Source(info, tmp_path, entries, **kwargs)  # type: ignore[arg-type]
+
+
+def run(detector: object, src: Source, file_evidence: tuple[Evidence, ...] = ()) -> list[Evidence]:
+    repo = RepoContext(src, file_evidence)
+    detector.check(repo)  # type: ignore[attr-defined]
+    return repo.evidence
+
+
+# --------------------------------------------------------------------------- COL-git-history
+def test_git_history_counts_the_candidates_commits(tmp_path: Path) -> None:
+    commits = (
+        commit(1, "2024-01-08T10:00:00"),
+        commit(2, "2024-01-20T10:00:00"),
+        commit(3, "2024-02-02T09:00:00", mine=False),
+        commit(4, "2024-03-15T18:30:00"),
+        commit(5, "2024-03-16T18:30:00"),
+        commit(6, "2024-06-30T23:59:00"),
+    )
+    found = run(GitHistory(), source(tmp_path, commits=commits, has_history=True))
+    assert len(found) == 1
+    evidence = found[0]
+    assert evidence.detector == "COL-git-history" and evidence.skill == "collaboration"
+    assert evidence.location == Location("alex/churn", "c" * 40, "", None)
+    assert dict(evidence.values) == {
+        "commits": "6",
+        "candidate_commits": "5",
+        "first": "2024-01-08",
+        "last": "2024-06-30",
+        "active_months": "3",
+        "span_months": "6",
+    }
+    assert evidence.confidence is Confidence.HIGH
+    assert evidence.snippet == "5 of 6 commits by the candidate, 2024-01-08 .. 2024-06-30, 3 active months"
+
+
+def test_git_history_confidence_follows_the_amount_of_work(tmp_path: Path) -> None:
+    one = run(GitHistory(), source(tmp_path, commits=(commit(1, "2024-01-01"),), has_history=True))
+    two = run(GitHistory(), source(tmp_path, commits=(commit(1, "2024-01-01"), commit(2, "2024-01-02")), has_history=True))
+    assert [e.confidence for e in one] == [Confidence.LOW]
+    assert [e.confidence for e in two] == [Confidence.MEDIUM]
+    assert one[0].snippet.endswith("1 active month")
+
+
+def test_git_history_needs_history(tmp_path: Path) -> None:
+    folder = source(tmp_path, commits=(commit(1, "2024-01-01"),), has_history=False)
+    assert run(GitHistory(), folder) == []
+
+
+def test_git_history_without_candidate_commits_is_no_evidence(tmp_path: Path) -> None:
+    fork = source(tmp_path, commits=(commit(1, "2024-01-01", mine=False),), has_history=True)
+    assert run(GitHistory(), fork) == []
+
+
+# --------------------------------------------------------------------------- dependencies
+def test_requirements_parsing_and_pins() -> None:
+    text = "# comment\n-r base.txt\n--index-url https://x\npandas==2.2.2  # data\nnumpy>=1.26\n-e .\n\n"
+    found, pinned = parse_requirements(text)
+    assert found == [(4, "pandas==2.2.2"), (5, "numpy>=1.26"), (6, "-e .")]
+    assert pinned == 1
+    assert [pinned_label(p, t) for p, t in [(3, 3), (0, 3), (1, 3)]] == ["yes", "no", "partial"]
+
+
+def test_environment_parsing_counts_conda_pins() -> None:
+    text = "name: x\ndependencies:\n  - python=3.11\n  - numpy\n  - pip\n  - pip:\n      - shap==0.45\nprefix: /opt\n"
+    found, pinned = parse_environment(text)
+    assert [spec for _, spec in found] == ["python=3.11", "numpy", "shap==0.45"]
+    assert pinned == 2
+
+
+def test_lock_counts() -> None:
+    assert lock_count("Pipfile.lock", '{"default": {"a": {}, "b": {}}, "develop": {"c": {}}}') == 3
+    assert lock_count("poetry.lock", '[[package]]\nname = "a"\n\n[[package]]\nname = "b"\n') == 2
+    assert lock_count("Pipfile.lock", "not json") == 0
+
+
+def test_dependencies_values(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "pandas==2.2.2\nscikit-learn==1.5.0\n",
+        "pyproject.toml": '[tool.poetry]\nname = "x"\n\n[tool.poetry.dependencies]\npython = "^3.11"\npandas = "2.2.2"\nnumpy = "^1.26"\n',
+        "setup.cfg": "[options]\ninstall_requires =\n    pandas==2.2\n    numpy\n\n[flake8]\n",
+    }
+    found = {e.location.path: (e.location.line, dict(e.values), e.confidence) for e in run(Dependencies(), source(tmp_path, files))}
+    assert found["requirements.txt"] == (1, {"file": "requirements", "dependencies": "2", "pinned": "yes"}, Confidence.HIGH)
+    assert found["pyproject.toml"] == (4, {"file": "poetry", "dependencies": "2", "pinned": "partial"}, Confidence.MEDIUM)
+    assert found["setup.cfg"] == (2, {"file": "setup.cfg", "dependencies": "2", "pinned": "partial"}, Confidence.MEDIUM)
+
+
+# --------------------------------------------------------------------------- README
+def test_readme_headings_in_markdown_and_rst() -> None:
+    markdown = "# Title\n\n## Problem\n\n```\n# not a heading\n```\n\nResults\n-------\n\n| a |\n| --- |\n"
+    headings, words = readme_headings(markdown)
+    assert headings == [(1, "Title", 1), (3, "Problem", 2), (9, "Results", 2)]
+    rst = "Churn\n=====\n\nInstallation\n------------\n\nDetails\n~~~~~~~\n\npip install churn\n"
+    assert readme_headings(rst)[0] == [(1, "Churn", 1), (4, "Installation", 2), (7, "Details", 3)]
+
+
+def test_readme_sections_skip_the_title() -> None:
+    assert readme_sections([(1, "Churn prediction model", 1)]) == []
+    headings = [(1, "Sales model", 1), (3, "Motivation", 2), (5, "Getting started", 2), (7, "Evaluation", 2)]
+    assert readme_sections(headings) == ["problem", "results", "setup"]
+
+
+def test_readme_confidence_by_sections(tmp_path: Path) -> None:
+    two = run(Readme(), source(tmp_path, {"README.md": "# X\n\n## Overview\n\ntext\n\n## Usage\n\nrun it\n"}))
+    assert [(e.location.line, e.confidence, e.value("sections")) for e in two] == [(1, Confidence.MEDIUM, "problem,setup")]
+
+
+# --------------------------------------------------------------------------- other repo-level helpers
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("tests/test_model.py", True),
+        ("test_model.py", True),
+        ("pkg/model_test.py", True),
+        ("tests/helpers.py", True),
+        ("src/contest.py", False),
+        ("tests/data/test_data.csv", False),
+        ("testing_notes.md", False),
+    ],
+)
+def test_test_paths(path: str, expected: bool) -> None:
+    assert is_test_path(path) is expected
+
+
+def test_license_kinds() -> None:
+    assert license_kind("MIT License\n\nPermission is hereby granted, free of charge, to any person") == "MIT"
+    assert license_kind("                                 Apache License\n Version 2.0") == "Apache-2.0"
+    assert license_kind("GNU GENERAL PUBLIC LICENSE\nVersion 3") == "GPL"
+    assert license_kind("GNU LESSER GENERAL PUBLIC LICENSE") == "LGPL"
+    assert license_kind("All rights reserved.") == "other"
+
+
+def test_ci_values(tmp_path: Path) -> None:
+    files = {
+        ".github/workflows/ci.yaml": "name: ci\njobs:\n  t:\n    steps:\n      - run: python -m pytest -q\n",
+        "Jenkinsfile": "// build\npipeline {\n  stages { stage('train') { steps { sh 'python train.py' } } }\n}\n",
+    }
+    found = {e.location.path: (e.location.line, dict(e.values)) for e in run(ContinuousIntegration(), source(tmp_path, files))}
+    assert found == {
+        ".github/workflows/ci.yaml": (1, {"provider": "github", "runs_tests": "yes", "trains": "no"}),
+        "Jenkinsfile": (2, {"provider": "jenkins", "runs_tests": "no", "trains": "yes"}),
+    }
+
+
+def _file_evidence(detector: str) -> Evidence:
+    return Evidence(detector, "deployment_mlops", Location("alex/churn", None, "train.py", 3), "joblib.dump(m)", Confidence.HIGH)
+
+
+def test_dockerfile_needs_model_evidence_and_grades_it(tmp_path: Path) -> None:
+    src = source(tmp_path, {"docker/api.Dockerfile": "ARG V=3.11\nFROM --platform=linux/amd64 python:${V}-slim AS base\n"})
+    assert run(Dockerfile(), src) == []
+    persisted = run(Dockerfile(), src, (_file_evidence("OPS-model-persistence"),))
+    assert [(e.location.path, e.location.line, e.confidence, e.value("base_image")) for e in persisted] == [
+        ("docker/api.Dockerfile", 2, Confidence.MEDIUM, "python:${V}-slim")
+    ]
+    served = run(Dockerfile(), src, (_file_evidence("OPS-model-serving"),))
+    assert [e.confidence for e in served] == [Confidence.HIGH]
+    assert served[0].location.commit == "c" * 40  # committed file: permalinks hold
