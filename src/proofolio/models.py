@@ -25,6 +25,14 @@ CONFIDENCE_FACTOR: dict[Confidence, float] = {
 }
 
 
+class Severity(StrEnum):
+    """How much a negative signal should weigh (calibrated: test-set selection ≫ scaler before split)."""
+
+    INFO = "info"
+    LOW = "low"
+    HIGH = "high"
+
+
 class Level(StrEnum):
     """Employer-facing level of one skill."""
 
@@ -61,6 +69,10 @@ class Evidence:
     confidence: Confidence
     values: tuple[tuple[str, str], ...] = ()
     authored_share: float | None = None  # the candidate's share of the file's lines, when known
+    # Negative signals (leakage, scoring on training data ...) carry a severity and a fix;
+    # positive evidence has neither. Scoring lowers or caveats a skill on them.
+    severity: Severity | None = None
+    remediation: str | None = None
 
     def value(self, key: str) -> str | None:
         for k, v in self.values:
@@ -130,6 +142,25 @@ class SkillAssessment:
 
 
 @dataclass(frozen=True, slots=True)
+class WorkflowStage:
+    """One ML workflow stage seen in a notebook or script, where it first appears."""
+
+    stage: str  # load, clean, split, fit, evaluate, tune, persist, serve
+    detector: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    """The stages one notebook or script covers, in order of first appearance."""
+
+    repo: str
+    path: str
+    stages: tuple[WorkflowStage, ...]
+    in_order: bool  # stages appear in the canonical load → ... → serve order
+
+
+@dataclass(frozen=True, slots=True)
 class TaxonomyRef:
     name: str
     version: str
@@ -150,3 +181,4 @@ class Result:
     assessments: tuple[SkillAssessment, ...]
     problems: tuple[Problem, ...]
     stats: dict[str, int] = field(default_factory=dict)
+    workflows: tuple[Workflow, ...] = ()

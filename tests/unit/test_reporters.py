@@ -183,7 +183,7 @@ def result() -> Result:
 
 def test_json_shape(result: Result) -> None:
     d = result_to_dict(result)
-    assert list(d) == ["schema_version", "tool", "generated_at", "target", "taxonomy", "sources", "assessments", "problems", "stats"]
+    assert list(d) == ["schema_version", "tool", "generated_at", "target", "taxonomy", "sources", "assessments", "workflows", "problems", "stats"]
     assert d["tool"] == {"name": "proofolio", "version": "0.1.0"}
     assert [a["skill"] for a in d["assessments"]] == ["model_evaluation", "data_preprocessing", "deep_learning", "mlops", "nlp"]
     first = d["assessments"][0]
@@ -197,6 +197,8 @@ def test_json_shape(result: Result) -> None:
         "confidence": "high",
         "values": {"api": "sklearn.model_selection.cross_val_score", "folds": "5"},
         "authored_share": 0.875,
+        "severity": None,
+        "remediation": None,
     }
     assert first["evidence"][1]["url"] == f"{BLOB}/notebooks/churn%20analysis.ipynb"
     assert d["assessments"][1]["evidence"][0]["url"] is None  # a folder: nothing to pin to

@@ -72,6 +72,8 @@ def test_schema_is_strict_at_every_level() -> None:
         "#/$defs/evidence",
         "#/$defs/assessment",
         "#/$defs/problem",
+        "#/$defs/workflow",
+        "#/$defs/workflow/properties/stages/items",
     ]
 
 

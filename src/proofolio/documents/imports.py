@@ -58,10 +58,25 @@ def _relative_base(path: str, level: int, module: str | None) -> str:
     return base
 
 
+_BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def iter_statements(tree: ast.AST):  # type: ignore[no-untyped-def]
+    """Every statement, at any depth, without visiting expressions (imports are statements)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in _BLOCK_FIELDS:
+            block = getattr(node, name, None)
+            if block:
+                stack.extend(block)
+
+
 def build_import_map(tree: ast.AST, path: str = "") -> ImportMap:
     """Collect every import in the tree, wherever it stands (functions, try blocks, cells)."""
     result = ImportMap()
-    for node in ast.walk(tree):
+    for node in iter_statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 result.modules.add(alias.name)

@@ -22,8 +22,11 @@ from proofolio.models import (
     Problem,
     Result,
     SkillAssessment,
+    Severity,
     SourceInfo,
     TaxonomyRef,
+    Workflow,
+    WorkflowStage,
 )
 
 __all__ = [
@@ -92,6 +95,8 @@ def _evidence(ev: Evidence, sources: dict[str, SourceInfo]) -> dict[str, Any]:
         "confidence": ev.confidence.value,
         "values": dict(ev.values),
         "authored_share": ev.authored_share,
+        "severity": ev.severity.value if ev.severity else None,
+        "remediation": ev.remediation,
     }
 
 
@@ -108,6 +113,20 @@ def _assessment(a: SkillAssessment, sources: dict[str, SourceInfo]) -> dict[str,
         "tags": dict(a.tags),
         "evidence": [_evidence(ev, sources) for ev in a.evidence],
     }
+
+
+def _workflow(w: Workflow) -> dict[str, Any]:
+    return {
+        "repo": w.repo,
+        "path": w.path,
+        "in_order": w.in_order,
+        "stages": [{"stage": s.stage, "detector": s.detector, "location": _location(s.location)} for s in w.stages],
+    }
+
+
+def _workflow_from(d: dict[str, Any]) -> Workflow:
+    stages = tuple(WorkflowStage(s["stage"], s["detector"], _location_from(s["location"])) for s in d["stages"])
+    return Workflow(d["repo"], d["path"], stages, bool(d["in_order"]))
 
 
 def _problem(p: Problem) -> dict[str, Any]:
@@ -141,6 +160,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "taxonomy": {"name": t.name, "version": t.version, "sha256": t.sha256, "source": t.source},
         "sources": [_source(s) for s in result.sources],
         "assessments": [_assessment(a, sources) for a in result.assessments],
+        "workflows": [_workflow(w) for w in result.workflows],
         "problems": [_problem(p) for p in result.problems],
         "stats": dict(result.stats),
     }
@@ -175,6 +195,8 @@ def _evidence_from(d: dict[str, Any]) -> Evidence:
         confidence=Confidence(d["confidence"]),
         values=tuple((str(k), str(v)) for k, v in d.get("values", {}).items()),
         authored_share=d.get("authored_share"),
+        severity=Severity(d["severity"]) if d.get("severity") else None,
+        remediation=d.get("remediation"),
     )
 
 
@@ -234,6 +256,7 @@ def result_from_dict(d: dict[str, Any]) -> Result:
             assessments=tuple(_assessment_from(a) for a in d["assessments"]),
             problems=tuple(_problem_from(p) for p in d["problems"]),
             stats={str(k): int(v) for k, v in d.get("stats", {}).items()},
+            workflows=tuple(_workflow_from(w) for w in d.get("workflows", ())),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ReportFormatError(f"not a proofolio report: {type(exc).__name__}: {exc}") from None

@@ -1,0 +1,46 @@
+"""The `proofolio` command line.
+
+Each command lives in its own module of this package and exposes ``command``; they are
+registered here by discovery, so adding a command is adding a module.
+Exit codes: 0 success (problems inside single files are in the report), 2 when the run
+cannot proceed (bad target, bad taxonomy, bad option), 1 for an unexpected internal error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import click
+
+from proofolio import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="proofolio", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Turn a machine-learning candidate's code into evidence an employer can check."""
+
+
+def _register_commands() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        command = getattr(module, "command", None)
+        if isinstance(command, click.Command):
+            cli.add_command(command)
+
+
+_register_commands()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="proofolio")
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+__all__ = ["cli", "main"]
