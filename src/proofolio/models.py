@@ -73,6 +73,9 @@ class Evidence:
     # positive evidence has neither. Scoring lowers or caveats a skill on them.
     severity: Severity | None = None
     remediation: str | None = None
+    # SHA-256 of the analysed lines the location cites (digest.lines_sha256); `verify`
+    # recomputes it at the pinned commit, so an edited snippet, line or commit is caught.
+    cited_sha256: str | None = None
 
     def value(self, key: str) -> str | None:
         for k, v in self.values:

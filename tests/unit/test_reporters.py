@@ -199,6 +199,7 @@ def test_json_shape(result: Result) -> None:
         "authored_share": 0.875,
         "severity": None,
         "remediation": None,
+        "cited_sha256": None,
     }
     assert first["evidence"][1]["url"] == f"{BLOB}/notebooks/churn%20analysis.ipynb"
     assert d["assessments"][1]["evidence"][0]["url"] is None  # a folder: nothing to pin to

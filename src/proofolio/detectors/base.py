@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+from proofolio.digest import lines_sha256
 from proofolio.documents.base import Document
 from proofolio.models import Confidence, Evidence, Location
 from proofolio.sources.base import Source
@@ -298,6 +299,10 @@ class FileContext:
         self._seen.add(key)
         if snippet is None:
             snippet = self.document.snippet(line, end_line) if line and cell is None else ""
+        if line and cell is None:
+            cited = lines_sha256(self.document.lines[line - 1 : end_line or line])
+        else:
+            cited = lines_sha256(snippet.splitlines())
         self.evidence.append(
             Evidence(
                 detector=meta.id,
@@ -307,6 +312,7 @@ class FileContext:
                 confidence=confidence,
                 values=tuple(values),
                 authored_share=self.authored_share,
+                cited_sha256=cited,
             )
         )
 
@@ -363,7 +369,12 @@ class RepoContext:
         skill: str | None = None,
         end_line: int | None = None,
     ) -> None:
-        authorship = self.source.file(path).authorship if path and self.source.file(path) else None
+        found = self.source.file(path) if path else None
+        authorship = found.authorship if found else None
+        if path and line:
+            cited = lines_sha256(self.read_text(path).splitlines()[line - 1 : end_line or line])
+        else:
+            cited = lines_sha256(snippet.splitlines())
         self.evidence.append(
             Evidence(
                 detector=meta.id,
@@ -373,6 +384,7 @@ class RepoContext:
                 confidence=confidence,
                 values=tuple(values),
                 authored_share=authorship.share if authorship else None,
+                cited_sha256=cited,
             )
         )
 

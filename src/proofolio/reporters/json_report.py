@@ -97,6 +97,7 @@ def _evidence(ev: Evidence, sources: dict[str, SourceInfo]) -> dict[str, Any]:
         "authored_share": ev.authored_share,
         "severity": ev.severity.value if ev.severity else None,
         "remediation": ev.remediation,
+        "cited_sha256": ev.cited_sha256,
     }
 
 
@@ -197,6 +198,7 @@ def _evidence_from(d: dict[str, Any]) -> Evidence:
         authored_share=d.get("authored_share"),
         severity=Severity(d["severity"]) if d.get("severity") else None,
         remediation=d.get("remediation"),
+        cited_sha256=d.get("cited_sha256"),
     )
 
 
