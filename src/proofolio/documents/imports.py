@@ -70,7 +70,7 @@ def iter_statements(tree: ast.AST):  # type: ignore[no-untyped-def]
         for name in _BLOCK_FIELDS:
             block = getattr(node, name, None)
             if block:
-                stack.extend(block)
+                stack.extend(reversed(block))  # popped in source order
 
 
 def build_import_map(tree: ast.AST, path: str = "") -> ImportMap:
@@ -91,15 +91,17 @@ def build_import_map(tree: ast.AST, path: str = "") -> ImportMap:
                 module = _relative_base(path, node.level, node.module)
             else:
                 module = node.module or ""
-            if not module:
-                continue
-            result.modules.add(module)
-            if not node.level:
+            if module:
+                result.modules.add(module)
+            if module and not node.level:
                 result.top_level.add(module.split(".")[0])
             for alias in node.names:
                 if alias.name == "*":
-                    result.star_modules.append(module)
+                    if module:
+                        result.star_modules.append(module)
                     continue
                 local = alias.asname or alias.name
-                result.aliases[local] = ImportedName(f"{module}.{alias.name}", node.lineno)
+                # `from . import utils` at a project's top level binds the local module `utils`
+                qualified = f"{module}.{alias.name}" if module else alias.name
+                result.aliases[local] = ImportedName(qualified, node.lineno)
     return result

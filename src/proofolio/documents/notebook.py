@@ -31,7 +31,7 @@ class NotebookError(Exception):
         self.reason = reason
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """Notebook strings may be stored as a list of lines or one string."""
     if isinstance(value, str):
         return value
@@ -95,13 +95,13 @@ def summarise_outputs(outputs: Any) -> CellOutputs:
             continue
         kind = out.get("output_type")
         if kind == "stream":
-            chunk = _text(out.get("text"))
+            chunk = cell_text(out.get("text"))
         elif kind in ("execute_result", "display_data"):
             data = out.get("data") if isinstance(out.get("data"), dict) else {}
             images.extend(m for m in _IMAGE_MIMES if m in data)
-            html = _text(data.get("text/html"))
+            html = cell_text(data.get("text/html"))
             html_table = html_table or "<table" in html[:20000]
-            chunk = _text(data.get("text/plain"))
+            chunk = cell_text(data.get("text/plain"))
         elif kind == "error":
             has_error = True
             chunk = f"{out.get('ename', '')}: {out.get('evalue', '')}"
@@ -134,9 +134,9 @@ def join_cells(
             continue
         kind = cell.get("cell_type")
         if kind == "markdown":
-            markdown.append(MarkdownCell(index, _text(cell.get("source"))))
+            markdown.append(MarkdownCell(index, cell_text(cell.get("source"))))
         elif kind == "code":
-            source, is_python = neutralise_cell(_text(cell.get("source")).replace("\r\n", "\n"))
+            source, is_python = neutralise_cell(cell_text(cell.get("source")).replace("\r\n", "\n"))
             count = cell.get("execution_count")
             pieces.append(source.split("\n") if is_python else [""])
             meta.append((index, count if isinstance(count, int) else None, summarise_outputs(cell.get("outputs"))))

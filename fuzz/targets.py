@@ -1,0 +1,40 @@
+"""Fuzz targets: each takes arbitrary bytes and must raise nothing (problems are data).
+
+Shared by the property tests (tests/fuzz/) and the time-boxed mutation fuzzer (fuzz/run.py).
+"""
+
+from __future__ import annotations
+
+from proofolio.detectors.engine import detect_file
+from proofolio.detectors.registry import default_registry
+from proofolio.documents import read_document
+from proofolio.documents.magics import neutralise_cell
+from proofolio.problems import PROBLEM_KINDS
+
+
+def notebook_target(data: bytes) -> None:
+    """Read arbitrary bytes as a notebook and run every detector on it."""
+    _read_and_detect("fuzz.ipynb", data)
+
+
+def python_target(data: bytes) -> None:
+    """Read arbitrary bytes as a .py file and run every detector on it."""
+    _read_and_detect("pkg/fuzz.py", data)
+
+
+def magics_target(data: bytes) -> None:
+    """The magic-line neutraliser keeps the line count for any text."""
+    text = data.decode("utf-8", errors="replace")
+    out, _ = neutralise_cell(text)
+    assert out.count("\n") == text.count("\n"), "line count changed"
+
+
+def _read_and_detect(path: str, data: bytes) -> None:
+    document = read_document(path, data)
+    _, problems = detect_file(document, default_registry().file_detectors(), "fuzz", None)
+    for problem in [*document.problems, *problems]:
+        assert problem.kind in PROBLEM_KINDS, problem
+        assert problem.kind != "detector-error", problem.reason
+
+
+TARGETS = {"notebook": notebook_target, "python": python_target, "magics": magics_target}
