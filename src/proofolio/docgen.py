@@ -106,12 +106,32 @@ def render_problems_md() -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_limits_md() -> str:
+    from dataclasses import fields
+
+    from proofolio.limits import LIMIT_DOCS, ReadLimits
+    from proofolio.sources.local import CollectLimits
+
+    defaults = {f.name: f.default for cls in (CollectLimits, ReadLimits) for f in fields(cls)}
+    lines = [
+        HEADER + "# Limits\n",
+        "Bounds that keep one hostile or data-like file from dominating a run. Whatever a limit skips is "
+        "listed as a problem whose reason names the limit and its value ([problems.md](problems.md)).\n",
+        "| limit | default | option | what it bounds | problem kind |",
+        "|---|---:|---|---|---|",
+    ]
+    for name, (option, meaning, kind) in LIMIT_DOCS.items():
+        lines.append(f"| `{name}` | {defaults[name]:,} | `{option}` | {meaning} | `{kind}` |")
+    return "\n".join(lines) + "\n"
+
+
 def generated_docs() -> dict[str, str]:
     registry = default_registry()
     return {
         "detectors.md": render_detectors_md(registry),
         "skills.md": render_skills_md(load_default_taxonomy(), registry),
         "problems.md": render_problems_md(),
+        "limits.md": render_limits_md(),
     }
 
 

@@ -29,3 +29,14 @@ def human_bytes(size: int) -> str:
         if size >= factor:
             return f"{size / factor:.1f} {unit}"
     return f"{size} B"
+
+
+# name → (option, what it bounds, problem kind when it applies); defaults come from the
+# dataclasses themselves, so docs/limits.md (generated) cannot drift from the code.
+LIMIT_DOCS: dict[str, tuple[str, str, str]] = {
+    "max_file_bytes": ("--max-file-bytes", "Size of any one collected file; larger files are skipped.", "too-large"),
+    "max_files": ("--max-files", "Files collected per project; the rest (in path order) are skipped.", "too-many-files"),
+    "max_code_bytes": ("--max-code-bytes", "Python source parsed per file (a .py file, or a notebook's code cells joined); "
+                       "larger code is data-like and is skipped.", "too-large"),
+    "max_notebook_cells": ("--max-cells", "Cells read per notebook; later cells are skipped.", "too-many-cells"),
+}

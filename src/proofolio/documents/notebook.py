@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import warnings
+from functools import cache
 from typing import Any
 
 import nbformat
@@ -41,12 +42,63 @@ def cell_text(value: Any) -> str:
 
 
 def load_notebook(data: bytes) -> tuple[dict[str, Any], list[DocumentProblem]]:
-    """Parse and upgrade to nbformat 4; raise NotebookError when there are no cells to read."""
-    problems: list[DocumentProblem] = []
+    """Parse and upgrade to nbformat 4; raise NotebookError when there are no cells to read.
+
+    nbformat 4 notebooks take the fast path: ``json.loads`` plus nbformat's own schema,
+    compiled by fastjsonschema, on the plain dict (~200 MB/s, against ~80 MB/s for
+    ``nbformat.reads``, whose cost is mostly building NotebookNodes; see docs/performance.md).
+    Older formats go through ``nbformat.reads``, which converts them.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NotebookError("invalid-notebook", f"not UTF-8 text: {exc.reason}") from None
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        raise NotebookError("invalid-notebook", "not valid JSON") from None
+    if isinstance(raw, dict) and raw.get("nbformat") == 4 and isinstance(raw.get("cells"), list):
+        problems: list[DocumentProblem] = []
+        validator = _v4_validator(raw.get("nbformat_minor"))
+        if validator is not None and not _valid(validator, raw):
+            problems.append(DocumentProblem("invalid-notebook", "fails the nbformat schema; read leniently"))
+        return raw, problems
+    return _load_other_format(text, raw)
+
+
+def _valid(validator: Any, raw: dict[str, Any]) -> bool:
+    """Schema-valid, tolerating what nbformat itself fixes silently: cells without an ``id``."""
+    try:
+        validator.validate(raw)
+        return True
+    except Exception:  # fastjsonschema's JsonSchemaException, or a validator bug
+        pass
+    cells = raw["cells"]
+    if not any(isinstance(c, dict) and "id" not in c for c in cells):
+        return False
+    patched = {**raw, "cells": [{**c, "id": f"cell-{i}"} if isinstance(c, dict) and "id" not in c else c for i, c in enumerate(cells)]}
+    try:
+        validator.validate(patched)
+        return True
+    except Exception:
+        return False
+
+
+@cache
+def _v4_validator(minor: object) -> Any:
+    """nbformat's compiled schema for v4.<minor> (the newest known for a future minor)."""
+    from nbformat.validator import get_validator
+
+    known = minor if isinstance(minor, int) and 0 <= minor <= nbformat.current_nbformat_minor else nbformat.current_nbformat_minor
+    try:
+        return get_validator(version=4, version_minor=known, name="fastjsonschema")
+    except Exception:  # fastjsonschema missing or schema not found: read without validating
+        return None
+
+
+def _load_other_format(text: str, raw: Any) -> tuple[dict[str, Any], list[DocumentProblem]]:
+    """nbformat 2/3 (converted by nbformat) and malformed notebooks (read leniently when possible)."""
+    problems: list[DocumentProblem] = []
     captured: dict[str, Any] = {}
     try:
         with warnings.catch_warnings():
@@ -55,13 +107,7 @@ def load_notebook(data: bytes) -> tuple[dict[str, Any], list[DocumentProblem]]:
         if captured.get("ValidationError") is not None:
             problems.append(DocumentProblem("invalid-notebook", "fails the nbformat schema; read leniently"))
         return dict(nb), problems
-    except nbformat.reader.NotJSONError:
-        raise NotebookError("invalid-notebook", "not valid JSON") from None
     except Exception as exc:  # nbformat raises many types for off-schema notebooks
-        try:
-            raw = json.loads(text)
-        except (ValueError, RecursionError):
-            raise NotebookError("invalid-notebook", "not valid JSON") from None
         if not isinstance(raw, dict):
             raise NotebookError("invalid-notebook", "JSON is not a notebook object") from None
         cells = raw.get("cells")

@@ -1,0 +1,172 @@
+"""Content-addressed cache of per-file analysis results, in one SQLite file.
+
+A file's result depends only on its content, its path (relative imports) and the analyser
+(code + detector set), so the key is a hash of exactly those: an unchanged file is never
+parsed twice, across repositories and runs. What depends on the project — repo name,
+commit, authorship share — is not stored; it is re-attached when a result is loaded.
+
+Safe under concurrent runs (WAL journal, busy timeout, INSERT OR REPLACE of whole rows).
+A corrupt cache file is detected when opened, discarded with a warning and rebuilt.
+Values are JSON, never pickle: a cache file is data, not code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import warnings
+from dataclasses import replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from proofolio import __version__
+from proofolio.documents.base import DocumentProblem
+from proofolio.models import Confidence, Evidence, Location, Severity
+
+CACHE_FORMAT = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+@cache
+def analyzer_fingerprint() -> str:
+    """Hash of everything that decides a file's result: version, readers and detectors' code and data."""
+    digest = hashlib.sha256(f"{__version__}\0{CACHE_FORMAT}".encode())
+    root = resources.files("proofolio")
+    for package in ("documents", "detectors"):
+        for path in sorted(_walk(Path(str(root.joinpath(package))))):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    for name in ("limits.py", "digest.py", "models.py"):
+        digest.update(Path(str(root.joinpath(name))).read_bytes())
+    return digest.hexdigest()
+
+
+def _walk(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("*") if p.suffix in (".py", ".toml") and "__pycache__" not in p.parts]
+
+
+def cache_key(content_id: str, path: str, selection: str = "") -> str:
+    """The key of one file's result: content (git blob id or sha256), path, analyser, detector selection."""
+    text = f"{content_id}\0{path}\0{analyzer_fingerprint()}\0{selection}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_sha256(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+# --- (de)serialisation: everything but the project-dependent parts ---------------------------
+
+
+def _evidence_to(e: Evidence) -> dict[str, Any]:
+    loc = e.location
+    return {
+        "d": e.detector, "s": e.skill, "p": loc.path, "l": loc.line, "e": loc.end_line, "c": loc.cell,
+        "n": e.snippet, "f": e.confidence.value, "v": [list(kv) for kv in e.values],
+        "sv": e.severity.value if e.severity else None, "r": e.remediation, "h": e.cited_sha256,
+    }
+
+
+def _evidence_from(d: dict[str, Any], repo: str, commit: str | None, share: float | None) -> Evidence:
+    return Evidence(
+        detector=d["d"], skill=d["s"], location=Location(repo, commit, d["p"], d["l"], d["e"], d["c"]),
+        snippet=d["n"], confidence=Confidence(d["f"]), values=tuple((k, v) for k, v in d["v"]),
+        authored_share=share, severity=Severity(d["sv"]) if d["sv"] else None, remediation=d["r"], cited_sha256=d["h"],
+    )
+
+
+def encode_result(evidence: tuple[Evidence, ...], problems: tuple[DocumentProblem, ...], extra: dict[str, Any]) -> str:
+    return json.dumps({
+        "evidence": [_evidence_to(e) for e in evidence],
+        "problems": [[p.kind, p.reason, p.cell, p.line] for p in problems],
+        "extra": extra,
+    }, separators=(",", ":"))
+
+
+def decode_result(
+    text: str, repo: str, commit: str | None, share: float | None
+) -> tuple[tuple[Evidence, ...], tuple[DocumentProblem, ...], dict[str, Any]]:
+    data = json.loads(text)
+    evidence = tuple(_evidence_from(d, repo, commit, share) for d in data["evidence"])
+    problems = tuple(DocumentProblem(k, r, c, ln) for k, r, c, ln in data["problems"])
+    return evidence, problems, data.get("extra", {})
+
+
+def rebind(evidence: tuple[Evidence, ...], repo: str, commit: str | None, share: float | None) -> tuple[Evidence, ...]:
+    return tuple(replace(e, location=replace(e.location, repo=repo, commit=commit), authored_share=share) for e in evidence)
+
+
+class ResultCache:
+    """get/put of encoded per-file results; a no-op when ``path`` is None (``--no-cache``)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.hits = 0
+        self.misses = 0
+        self._db: sqlite3.Connection | None = None
+        if path is not None:
+            self._db = self._open(path)
+
+    def _open(self, path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return self._connect(path)
+        except sqlite3.DatabaseError as exc:
+            warnings.warn(f"proofolio cache {path} is corrupt ({exc}): discarded and rebuilt", stacklevel=2)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return self._connect(path)
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            db.execute("PRAGMA busy_timeout = 30000")
+            check = db.execute("PRAGMA quick_check").fetchone()
+            if not check or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"integrity check: {check[0] if check else 'no answer'}")
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def get(self, key: str) -> str | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+        except sqlite3.DatabaseError:
+            row = None
+        if row is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return str(row[0])
+
+    def put_many(self, rows: list[tuple[str, str]]) -> None:
+        """Store results in one transaction (a crash leaves the previous state, never half a row)."""
+        if self._db is None or not rows:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", rows)
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None

@@ -1,0 +1,95 @@
+"""The result cache and the file runner: same outcome cold or warm, with one job or several."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from proofolio.cache import ResultCache, cache_key
+from proofolio.filework import FileRunner, FileTask, WorkerConfig
+
+CODE = "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression\ndf = pd.read_csv('a.csv').dropna()\nLogisticRegression().fit(df, df)\n"
+NOTEBOOK = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+    {"cell_type": "code", "source": "%matplotlib inline\nimport pandas as pd\ndf = pd.read_csv('x')\ndf.describe()", "metadata": {}, "outputs": [], "execution_count": 1}]})
+
+
+@pytest.fixture()
+def tasks(tmp_path: Path) -> list[FileTask]:
+    made = []
+    for i in range(6):
+        path = tmp_path / f"m{i}.py"
+        path.write_text(CODE + f"x{i} = {i}\n")
+        made.append(FileTask(str(path), path.name, "proj", None, None))
+    nb = tmp_path / "n.ipynb"
+    nb.write_text(NOTEBOOK)
+    made.append(FileTask(str(nb), "n.ipynb", "proj", None, 0.5))
+    bad = tmp_path / "bad.py"
+    bad.write_text("def broken(:\n")
+    made.append(FileTask(str(bad), "bad.py", "proj", None, None))
+    made.append(FileTask(str(tmp_path / "gone.py"), "gone.py", "proj", None, None))
+    return made
+
+
+def _view(outcomes):
+    return [(o.path, o.evidence, o.problems, o.kind, o.parsed, o.failure) for o in outcomes]
+
+
+def test_warm_run_equals_cold_run_and_hits_the_cache(tmp_path: Path, tasks: list[FileTask]) -> None:
+    db = tmp_path / "cache" / "results.sqlite"
+    with FileRunner(1, WorkerConfig(cache_path=str(db))) as runner:
+        cold = list(runner.run(tasks))
+    assert not any(o.cached for o in cold)
+    assert cold[-1].failure == ("unreadable", "cannot read: No such file or directory")
+    assert [p.kind for p in cold[-2].problems] == ["syntax-error"]
+    assert any(e.detector == "PRE-missing-values" for e in cold[0].evidence)
+    assert cold[6].kind == "notebook" and all(e.authored_share == 0.5 for e in cold[6].evidence)
+    with FileRunner(1, WorkerConfig(cache_path=str(db))) as runner:
+        warm = list(runner.run(tasks))
+    assert [o.cached for o in warm] == [True] * 8 + [False]  # the missing file is never cached
+    assert _view(warm) == _view(cold)
+
+
+def test_jobs_do_not_change_results_or_their_order(tmp_path: Path, tasks: list[FileTask]) -> None:
+    with FileRunner(1, WorkerConfig()) as one:
+        serial = list(one.run(tasks))
+    with FileRunner(2, WorkerConfig(cache_path=str(tmp_path / "c.sqlite"))) as two:
+        parallel = list(two.run(tasks))
+    assert _view(parallel) == _view(serial)
+
+
+def test_cached_result_is_rebound_to_its_project(tmp_path: Path, tasks: list[FileTask]) -> None:
+    db = str(tmp_path / "c.sqlite")
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+        list(runner.run(tasks[:1]))
+    task = tasks[0]
+    moved = FileTask(task.abspath, task.path, "other/repo", "a" * 40, 1.0)
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+        (outcome,) = runner.run([moved])
+    assert outcome.cached
+    assert {(e.location.repo, e.location.commit, e.authored_share) for e in outcome.evidence} == {("other/repo", "a" * 40, 1.0)}
+
+
+def test_key_depends_on_content_path_and_selection() -> None:
+    base = cache_key("blob1", "a.py")
+    assert base == cache_key("blob1", "a.py")
+    assert len({base, cache_key("blob2", "a.py"), cache_key("blob1", "b.py"), cache_key("blob1", "a.py", "EVAL-")}) == 4
+
+
+def test_corrupt_cache_is_discarded_with_a_warning_and_rebuilt(tmp_path: Path, tasks: list[FileTask]) -> None:
+    db = tmp_path / "results.sqlite"
+    db.write_bytes(b"this is not a database" * 100)
+    with pytest.warns(UserWarning, match="corrupt"):
+        cache = ResultCache(db)
+    cache.put_many([("k", "v")])
+    assert cache.get("k") == "v"
+    cache.close()
+    assert sqlite3.connect(db).execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_disabled_cache_stores_nothing(tasks: list[FileTask]) -> None:
+    cache = ResultCache(None)
+    cache.put_many([("k", "v")])
+    assert cache.get("k") is None
