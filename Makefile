@@ -7,7 +7,7 @@ PORTFOLIO := examples/portfolio
 # Fixed time for reproducible example reports (SOURCE_DATE_EPOCH convention).
 EXAMPLE_EPOCH := 1798761600
 
-.PHONY: demo test reports docs clean
+.PHONY: demo test reports docs clean fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "proofolio needs Python 3.11+")'
@@ -18,7 +18,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@mkdir -p out
-	$(BIN)/proofolio analyze $(PORTFOLIO) -o out/report.md -o out/report.json --format terminal
+	$(BIN)/proofolio analyze $(PORTFOLIO) -o out/report.md -o out/report.json \
+		-o out/report.html -o out/report.pdf --format terminal
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -26,11 +27,37 @@ test: $(STAMP)
 # Regenerate examples/reports (a test fails when they are stale).
 reports: $(STAMP)
 	SOURCE_DATE_EPOCH=$(EXAMPLE_EPOCH) $(BIN)/proofolio analyze $(PORTFOLIO) --quiet \
-		-o examples/reports/report.md -o examples/reports/report.json
+		-o examples/reports/report.md -o examples/reports/report.json \
+		-o examples/reports/report.html -o examples/reports/report.pdf
+
+# System packages the PDF (pango, fonts) and browser tests (chromium) need; installs only
+# what is missing, as root (or through sudo), without questions.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+.PHONY: system-deps
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		command -v apt-get >/dev/null || { echo "install these packages: $$missing" >&2; exit 1; }; \
+		sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		echo "installing $$missing"; \
+		$$sudo apt-get install -y -q --no-install-recommends $$missing >/dev/null 2>&1 || \
+		{ $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q --no-install-recommends $$missing; }; \
+	fi
 
 # Regenerate docs/detectors.md and docs/skills.md (a test fails when they are stale).
+# Measured accuracy on the labelled corpus (docs/eval.md); fails when a target is missed.
+.PHONY: eval
+eval: $(STAMP)
+	$(BIN)/python -m proofolio.evaluation fixtures/eval
+
 docs: $(STAMP)
 	$(BIN)/python -m proofolio.docgen docs
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
+
+# Time-boxed mutation fuzzing of the readers, seeded from fixtures/: make fuzz SECONDS=60
+SECONDS ?= 60
+fuzz: $(STAMP)
+	$(BIN)/python fuzz/run.py $(SECONDS)

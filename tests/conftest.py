@@ -14,6 +14,14 @@ from proofolio.reporters.json_report import load_schema
 from support import CANDIDATE, OTHER, TRAIN_PY, VENDORED_PY, git
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Runs in tests (and the subprocesses they start) never touch the user's cache folder."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture(scope="session")
 def validate_report() -> Callable[[str | dict[str, Any]], dict[str, Any]]:
     """Validate a JSON report (text or dict) against the shipped schema and return it."""

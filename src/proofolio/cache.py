@@ -113,15 +113,22 @@ class ResultCache:
         if path is not None:
             self._db = self._open(path)
 
-    def _open(self, path: Path) -> sqlite3.Connection:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    def _open(self, path: Path) -> sqlite3.Connection | None:
+        """Open (or rebuild) the cache; when that is impossible (full disk, read-only), run without it."""
         try:
-            return self._connect(path)
-        except sqlite3.DatabaseError as exc:
-            warnings.warn(f"proofolio cache {path} is corrupt ({exc}): discarded and rebuilt", stacklevel=2)
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            return self._connect(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                return self._connect(path)
+            except sqlite3.DatabaseError as exc:
+                if "disk" in str(exc) or "readonly" in str(exc) or "unable to open" in str(exc):
+                    raise
+                warnings.warn(f"proofolio cache {path} is corrupt ({exc}): discarded and rebuilt", stacklevel=3)
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                return self._connect(path)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            warnings.warn(f"proofolio cache {path} is unavailable ({exc}): running without it", stacklevel=3)
+            return None
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
@@ -160,11 +167,13 @@ class ResultCache:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", rows)
             self._db.execute("COMMIT")
-        except sqlite3.DatabaseError:
+        except sqlite3.DatabaseError as exc:
             try:
                 self._db.execute("ROLLBACK")
             except sqlite3.DatabaseError:
                 pass
+            warnings.warn(f"proofolio cache {self.path} cannot be written ({exc}): running without it", stacklevel=2)
+            self.close()
 
     def close(self) -> None:
         if self._db is not None:

@@ -6,7 +6,9 @@ Results come back in task order whatever the number of jobs, so a report does no
 
 from __future__ import annotations
 
+import hashlib
 import os
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -14,11 +16,51 @@ from pathlib import Path
 from typing import Any
 
 from proofolio.cache import ResultCache, cache_key, content_sha256, decode_result, encode_result
+from proofolio.detectors.engine import detect_file
 from proofolio.detectors.registry import Registry, default_registry
 from proofolio.documents import read_document
-from proofolio.documents.base import DocumentProblem
+from proofolio.documents.base import Document, DocumentProblem
 from proofolio.limits import DEFAULT_READ_LIMITS, ReadLimits
 from proofolio.models import Evidence
+
+@dataclass(frozen=True, slots=True)
+class FileAnalysis:
+    """What one file yields; a pure function of (document, registry, source identity), so cacheable."""
+
+    evidence: tuple[Evidence, ...]
+    problems: tuple[DocumentProblem, ...]
+    fingerprint: str | None  # normalised code hash, for counting duplicated code once
+
+
+MIN_FINGERPRINT_LINES = 3  # tiny files (an __init__.py, two imports) are not "the same work"
+
+
+def code_fingerprint(document: Document) -> str | None:
+    """SHA-256 of the code lines with blanks, comments, `# In[3]:` markers and IPython lines removed.
+
+    A notebook and its verbatim `jupyter nbconvert --to script` export, or the same notebook
+    in two repositories, get the same fingerprint.
+    """
+    if document.tree is None:
+        return None
+    kept = []
+    for line in document.lines:
+        text = line.strip()
+        if not text or text.startswith("#") or text == "pass" or "get_ipython()" in text:
+            continue
+        kept.append(text)
+    if len(kept) < MIN_FINGERPRINT_LINES:
+        return None
+    return hashlib.sha256("\n".join(kept).encode("utf-8")).hexdigest()
+
+
+def analyze_file(
+    document: Document, registry: Registry, repo: str, commit: str | None, authored_share: float | None
+) -> FileAnalysis:
+    """Every file detector over one document."""
+    evidence, problems = detect_file(document, registry.file_detectors(), repo, commit, authored_share)
+    return FileAnalysis(tuple(evidence), (*document.problems, *problems), code_fingerprint(document))
+
 
 CHUNK_SIZE = 4  # tasks sent to a worker at a time: few enough to balance, enough to amortise IPC
 
@@ -77,6 +119,7 @@ _CONFIG: WorkerConfig | None = None
 def _init_worker(config: WorkerConfig) -> None:
     global _CONFIG
     _CONFIG = config
+    warnings.simplefilter("ignore")  # the parent reports cache trouble once; workers stay quiet
 
 
 def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
@@ -99,8 +142,6 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
     except OSError as exc:
         return FileOutcome(task.path, failure=("unreadable", f"cannot read: {exc.strerror or exc}"))
     try:
-        from proofolio.pipeline import analyze_file  # late: pipeline imports this module
-
         document = read_document(task.path, data, config.limits)
         del data
         analysis = analyze_file(document, config.registry, task.repo, task.commit, task.share)

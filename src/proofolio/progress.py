@@ -2,30 +2,76 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from threading import Lock
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from proofolio.pipeline import ProgressCallback
 
+Advance = Callable[[], None]
+
+
+class Stages:
+    """Named bars for the stages of a run (listing, cloning, analysis); all no-ops when silent."""
+
+    def __init__(self, bar: Progress | None) -> None:
+        self._bar = bar
+        self._lock = Lock()  # clones finish on worker threads
+        self._projects: dict[str, TaskID] = {}
+
+    def stage(self, description: str, total: int | None) -> Advance:
+        """Start a bar; the returned callable advances it by one (thread-safe)."""
+        bar = self._bar
+        if bar is None:
+            return lambda: None
+        task = bar.add_task(description, total=total)
+
+        def advance() -> None:
+            with self._lock:
+                bar.advance(task)
+
+        return advance
+
+    @property
+    def analysis(self) -> ProgressCallback | None:
+        """The pipeline's per-project callback (one bar per project), or None when silent."""
+        bar = self._bar
+        if bar is None:
+            return None
+
+        def update(project: str, done: int, total: int) -> None:
+            if project not in self._projects:
+                self._projects[project] = bar.add_task(project, total=total)
+            bar.update(self._projects[project], completed=done)
+
+        return update
+
 
 @contextmanager
-def progress_reporter(console: Console, enabled: bool = True) -> Iterator[ProgressCallback | None]:
-    """Yield a callback that shows one bar per project, or None when not on a terminal."""
+def stage_bars(console: Console, enabled: bool = True) -> Iterator[Stages]:
+    """Bars on a terminal when enabled; a silent Stages otherwise."""
     if not enabled or not console.is_terminal:
-        yield None
+        yield Stages(None)
         return
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=True,
     ) as bar:
-        tasks: dict[str, TaskID] = {}
+        yield Stages(bar)
 
-        def update(project: str, done: int, total: int) -> None:
-            if project not in tasks:
-                tasks[project] = bar.add_task(project, total=total)
-            bar.update(tasks[project], completed=done)
 
-        yield update
+@contextmanager
+def progress_reporter(console: Console, enabled: bool = True) -> Iterator[ProgressCallback | None]:
+    """Yield a callback that shows one bar per project, or None when not on a terminal."""
+    with stage_bars(console, enabled) as stages:
+        yield stages.analysis

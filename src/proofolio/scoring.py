@@ -13,6 +13,7 @@ from proofolio.models import CONFIDENCE_FACTOR, Confidence, Evidence, Level, Ski
 from proofolio.taxonomy import Skill, Taxonomy
 
 TOP_EVIDENCE = 8  # evidence items kept per skill in the report
+TOP_NEGATIVE = 4  # negative-signal items shown after them
 NOT_AUTHORED_FACTOR = 0.25  # a file the candidate wrote none of counts this much
 MAX_SPREAD_BONUS = 0.5  # the same detector in several files adds up to +50%
 SPREAD_STEP = 0.1  # ... +10% per further file
@@ -52,6 +53,39 @@ def _top_evidence(items: list[Evidence], weights: Mapping[str, float]) -> tuple[
         if item not in chosen:
             chosen.append(item)
     return tuple(chosen[:TOP_EVIDENCE])
+
+
+def _negative_caveats(negatives: Mapping[str, list[Evidence]], titles: Mapping[str, str], taxonomy: Taxonomy) -> list[str]:
+    """`Negative signal (high, -20): <title> at path:line (+2 more). Fix: <remediation>`."""
+    caveats: list[str] = []
+    for detector in sorted(negatives, key=lambda d: (-taxonomy.penalty(negatives[d][0].severity), d)):  # type: ignore[arg-type]
+        items = negatives[detector]
+        first = items[0]
+        severity = first.severity
+        assert severity is not None
+        where = first.location.path + (f":{first.location.line}" if first.location.line else "")
+        if first.location.cell is not None:
+            # cells are shown 1-based, as every report shows them
+            where = f"{first.location.path} cell {first.location.cell + 1}" + (f" line {first.location.line}" if first.location.line else "")
+        more = f" (+{len(items) - 1} more)" if len(items) > 1 else ""
+        title = titles.get(detector, detector).split(": ", 1)[-1]
+        points = taxonomy.penalty(severity)
+        cost = f", -{points}" if points else ""
+        fix = f" Fix: {first.remediation}" if first.remediation else ""
+        caveats.append(f"Negative signal ({severity.value}{cost}): {title} at {where}{more}.{fix}")
+    return caveats
+
+
+def _tutorial_caveat(items: list[Evidence]) -> list[str]:
+    """Projects whose only data is a famous tutorial dataset: real practice, but it shows less."""
+    tagged = [e for e in items if e.value("tutorial_dataset")]
+    if not tagged:
+        return []
+    names = ", ".join(sorted({v for e in tagged for v in (e.value("tutorial_dataset") or "").split(", ")}))
+    if len(tagged) == len(items):
+        return [f"Only evidence from famous tutorial datasets ({names}): real practice, but shows less than original data would."]
+    projects = sorted({e.location.repo for e in tagged})
+    return [f"Evidence from {', '.join(projects)} uses only famous tutorial datasets ({names}); the rest is on other data."]
 
 
 def _caveats(items: list[Evidence]) -> tuple[str, ...]:
@@ -96,16 +130,28 @@ def assess_skill(
         )
     weights: dict[str, float] = {}
     by_detector: dict[str, list[Evidence]] = defaultdict(list)
+    negatives: dict[str, list[Evidence]] = defaultdict(list)
     for item in evidence:
         weight = skill.weight_for(item.detector)
-        if weight is None:
+        if weight is None or (weight == 0 and item.severity is None):  # weight 0: listed, never scored
+            continue
+        if item.severity is not None:  # a negative signal never adds to the score
+            negatives[item.detector].append(item)
             continue
         weights[item.detector] = weight
         by_detector[item.detector].append(item)
+    negative_items = [e for d in sorted(negatives) for e in negatives[d]]
+    negative_caveats = _negative_caveats(negatives, titles, taxonomy)
     if not by_detector:
-        return SkillAssessment(skill.id, skill.name, Level.NONE, 0, "No evidence found.", (), (), 0, ())
+        if not negatives:
+            return SkillAssessment(skill.id, skill.name, Level.NONE, 0, "No evidence found.", (), (), 0, ())
+        return SkillAssessment(
+            skill.id, skill.name, Level.NONE, 0, "No positive evidence; negative signals only.",
+            tuple(negative_caveats), tuple(negative_items[:TOP_NEGATIVE]), len(negative_items), tuple(sorted(negatives)),
+        )
     contributions = {d: detector_contribution(weights[d], items) for d, items in by_detector.items()}
-    score = min(100, round(sum(contributions.values())))
+    penalty = sum(taxonomy.penalty(items[0].severity) for items in negatives.values() if items[0].severity is not None)
+    score = max(0, min(100, round(sum(contributions.values()))) - penalty)
     level = taxonomy.level_for(score, has_evidence=True)
     ranked = sorted(contributions, key=lambda d: (-contributions[d], d))
     items = [e for d in sorted(by_detector) for e in by_detector[d]]
@@ -117,10 +163,10 @@ def assess_skill(
         level=level,
         score=score,
         reason=_reason(ranked, titles, projects),
-        caveats=_caveats(items),
-        evidence=_top_evidence(items, weights),
-        evidence_count=len(items),
-        detectors=tuple(sorted(by_detector)),
+        caveats=(*_caveats(items), *_tutorial_caveat(items), *negative_caveats),
+        evidence=_top_evidence(items, weights) + tuple(negative_items[:TOP_NEGATIVE]),
+        evidence_count=len(items) + len(negative_items),
+        detectors=tuple(sorted({*by_detector, *negatives})),
         tags=tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))),
     )
 

@@ -35,7 +35,10 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "detectors"
 EXPECT = re.compile(r"\[expect:\s*([^\]]+)\]")
 SUFFIXES = (".py", ".ipynb")
 # detectors whose input cannot be a folder of files: tested elsewhere
-NO_FIXTURE_FOLDER = {"COL-git-history": "needs git commits: tests/unit/test_repo_detectors.py"}
+NO_FIXTURE_FOLDER = {
+    "COL-git-history": "needs git commits: tests/unit/test_repo_detectors.py",
+    "COL-pull-requests": "needs GitHub API data, never files: tests/github/test_pull_requests.py",
+}
 
 REGISTRY = default_registry()
 FILE_IDS = sorted(

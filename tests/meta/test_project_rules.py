@@ -87,18 +87,38 @@ def test_readme_documents_every_command_and_option() -> None:
 
 
 def test_example_reports_are_fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """examples/reports is what `make reports` writes today (same epoch, same target)."""
+    """examples/reports is what `make reports` writes today (same epoch, same target).
+
+    Markdown, JSON and HTML compare exactly; the PDF by its text and page count (its bytes
+    name the WeasyPrint version that laid it out).
+    """
+    from pypdf import PdfReader
+
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", _makefile_epoch())
-    md, js = tmp_path / "report.md", tmp_path / "report.json"
-    result = CliRunner().invoke(cli, ["analyze", "examples/portfolio", "--quiet", "-o", str(md), "-o", str(js)])
+    md, js, html, pdf = (tmp_path / f"report.{ext}" for ext in ("md", "json", "html", "pdf"))
+    args = ["analyze", "examples/portfolio", "--quiet", "-o", str(md), "-o", str(js), "-o", str(html), "-o", str(pdf)]
+    result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     committed = ROOT / "examples" / "reports"
     assert json.loads((committed / "report.json").read_text()) == json.loads(js.read_text()), "run `make reports`"
     assert (committed / "report.md").read_text() == md.read_text(), "run `make reports`"
+    assert (committed / "report.html").read_text() == html.read_text(), "run `make reports`"
+
+    def pdf_text(path: Path) -> list[str]:
+        return [" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages]
+
+    assert pdf_text(committed / "report.pdf") == pdf_text(pdf), "run `make reports`"
 
 
 def _makefile_epoch() -> str:
     match = re.search(r"^EXAMPLE_EPOCH := (\d+)$", (ROOT / "Makefile").read_text(), re.M)
     assert match
     return match.group(1)
+
+
+def test_every_documented_limit_is_an_analyze_option() -> None:
+    from proofolio.limits import LIMIT_DOCS
+
+    options = {opt for param in cli.commands["analyze"].params for opt in getattr(param, "opts", [])}
+    assert {option for option, _, _ in LIMIT_DOCS.values()} <= options

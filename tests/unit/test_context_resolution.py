@@ -334,3 +334,74 @@ def test_notebook_locations_are_cell_and_line_inside_the_cell() -> None:
     found, _ = detect_file(document, REGISTRY.file_detectors(), "repo", None)
     located = [(e.location.cell, e.location.line, e.value("api")) for e in found if e.detector == "PRE-missing-values"]
     assert located == [(3, 3, "pandas.DataFrame.fillna")]
+
+
+# --------------------------------------------------------------------------- calls, not imports (issue 3)
+IMPORT_ONLY = """
+    import numpy as np
+    import pandas as pd
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+    import plotly.express as px
+    import scipy.stats as st
+    import statsmodels.api as sm
+    import xgboost as xgb
+    import lightgbm as lgb
+    import catboost
+    import torch
+    import torch.nn as nn
+    import torchvision.transforms as T
+    import tensorflow as tf
+    from tensorflow import keras
+    import transformers
+    import datasets
+    import tokenizers
+    import imblearn
+    import optuna
+    import mlflow
+    import wandb
+    import joblib
+    import pickle
+    import fastapi
+    import flask
+    import streamlit as stl
+    import gradio as gr
+    import spacy
+    import nltk
+    import gensim
+    import cv2
+    from PIL import Image
+    import prophet
+    import sktime
+    from sklearn import preprocessing, impute, pipeline, compose, model_selection, metrics, ensemble, linear_model
+"""
+
+
+def test_importing_every_catalogued_library_without_using_it_is_no_evidence() -> None:
+    assert evidence(IMPORT_ONLY) == []
+
+
+def test_imports_only_notebook_is_no_evidence() -> None:
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+            "source": textwrap.dedent(IMPORT_ONLY).strip()}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    assert evidence(json.dumps(notebook), path="imports.ipynb") == []
+
+
+def test_pandas_methods_count_only_where_the_file_uses_pandas() -> None:
+    with_pandas = """
+        import pandas as pd
+        frame = load()
+        frame["age"].fillna(0)
+        frame.drop_duplicates()
+        frame["city"].value_counts()
+    """
+    assert hits(with_pandas, "PRE-missing-values", "PRE-duplicates-outliers", "EDA-summary-statistics") == [
+        (3, "PRE-missing-values", "medium"), (4, "PRE-duplicates-outliers", "medium"), (5, "EDA-summary-statistics", "medium")]
+    without = """
+        import mylib
+        frame = mylib.load()
+        frame["age"].fillna(0)
+        frame.value_counts()
+    """
+    assert hits(without, "PRE-missing-values", "EDA-summary-statistics") == []

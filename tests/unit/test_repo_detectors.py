@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from proofolio.sources.base import Commit, Source, SourceFile
 
 
 def ts(day: str) -> int:
-    return int(datetime.fromisoformat(day).replace(tzinfo=timezone.utc).timestamp())
+    return int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp())
 
 
 def commit(n: int, day: str, mine: bool = True) -> Commit:
@@ -146,8 +146,41 @@ def test_readme_sections_skip_the_title() -> None:
 
 
 def test_readme_confidence_by_sections(tmp_path: Path) -> None:
-    two = run(Readme(), source(tmp_path, {"README.md": "# X\n\n## Overview\n\ntext\n\n## Usage\n\nrun it\n"}))
+    files = {"README.md": "# X\n\n## Overview\n\ntext\n\n## Usage\n\nrun it\n", "main.py": "print(1)\n"}
+    two = run(Readme(), source(tmp_path, files))
     assert [(e.location.line, e.confidence, e.value("sections")) for e in two] == [(1, Confidence.MEDIUM, "problem,setup")]
+
+
+def test_readme_of_a_project_without_code_is_no_evidence(tmp_path: Path) -> None:
+    text = "# Stock prediction\n\n## Problem\n\nx\n\n## Approach\n\nLSTM\n\n## Results\n\n97%\n"
+    assert run(Readme(), source(tmp_path, {"README.md": text})) == []
+    assert len(run(Readme(), source(tmp_path / "b", {"README.md": text, "lstm.py": "import torch\n"}))) == 1
+
+
+def test_readme_says_whether_the_files_it_names_exist(tmp_path: Path) -> None:
+    text = "# X\n\n## Setup\n\npip install -r requirements.txt\npython train.py\npython scripts/serve.py\n"
+    files = {"README.md": text, "requirements.txt": "pandas==2.2\n", "src/train.py": "x = 1\n"}
+    [evidence] = run(Readme(), source(tmp_path, files))
+    assert evidence.value("files_named") == "3"
+    assert evidence.value("files_missing") == "scripts/serve.py"
+
+
+def test_no_random_seed_fires_only_for_model_projects_without_any_seed(tmp_path: Path) -> None:
+    from proofolio.detectors.engineering.random_seed import NoRandomSeed
+    from proofolio.models import Severity
+
+    def model_evidence(path: str, detector: str = "MOD-sklearn-estimator") -> Evidence:
+        return Evidence(detector, "model_building", Location("p", None, path, 3), "RandomForestClassifier()", Confidence.HIGH)
+
+    code = {"train.py": "from sklearn.ensemble import RandomForestClassifier\nm = RandomForestClassifier()\n"}
+    [signal] = run(NoRandomSeed(), source(tmp_path / "a", code), (model_evidence("train.py"),))
+    assert (signal.location.path, signal.location.line, signal.severity) == ("train.py", None, Severity.INFO)
+    assert signal.remediation and "random_state" in signal.remediation
+    seeded = {**code, "util.py": "import torch\ntorch.manual_seed(0)\n"}
+    assert run(NoRandomSeed(), source(tmp_path / "b", seeded), (model_evidence("train.py"),)) == []
+    assert run(NoRandomSeed(), source(tmp_path / "c", code), ()) == []  # no model, no signal
+    arima = (model_evidence("train.py", "MOD-time-series-model"),)
+    assert run(NoRandomSeed(), source(tmp_path / "d", code), arima) == []  # deterministic fit
 
 
 # --------------------------------------------------------------------------- other repo-level helpers

@@ -183,7 +183,7 @@ def result() -> Result:
 
 def test_json_shape(result: Result) -> None:
     d = result_to_dict(result)
-    assert list(d) == ["schema_version", "tool", "generated_at", "target", "taxonomy", "sources", "assessments", "workflows", "problems", "stats"]
+    assert list(d) == ["schema_version", "tool", "generated_at", "target", "taxonomy", "sources", "assessments", "workflows", "problems", "stats", "digest"]
     assert d["tool"] == {"name": "proofolio", "version": "0.1.0"}
     assert [a["skill"] for a in d["assessments"]] == ["model_evaluation", "data_preprocessing", "deep_learning", "mlops", "nlp"]
     first = d["assessments"][0]
@@ -418,14 +418,20 @@ def test_terminal_shows_markup_and_escapes_literally(result: Result) -> None:
 
 
 def test_formats_and_suffixes(result: Result) -> None:
-    assert set(FORMATS) == {"json", "md"}
+    assert set(FORMATS) == {"html", "json", "jsonresume", "md", "pdf", "pdf-letter"}
     assert FORMATS["json"](result) == render_json(result)
     assert FORMATS["md"](result) == render_markdown(result)
     assert set(SUFFIX_FORMATS.values()) <= set(FORMATS)
     assert format_for_path("out/report.JSON") == "json"
     assert format_for_path(Path("report.markdown")) == "md"
     assert format_for_path("report.md") == "md"
-    assert format_for_path("report.pdf") is None
+    assert format_for_path("report.pdf") == "pdf"
+    assert format_for_path("cv.Letter.pdf") == "pdf-letter"
+    assert format_for_path("report.HTML") == "html"
+    assert format_for_path("me.resume.json") == "jsonresume"
+    assert format_for_path("resume.json") == "json"  # the full report, not "<nothing>.resume.json"
+    assert format_for_path(".resume.json") == "json"
+    assert format_for_path("report.docx") is None
     assert format_for_path("report") is None
 
 
@@ -444,8 +450,8 @@ def test_write_report_atomic_utf8(tmp_path: Path, result: Result) -> None:
 
 
 def test_write_report_failures_leave_nothing(tmp_path: Path, result: Result) -> None:
-    with pytest.raises(ValueError, match="unknown report format 'pdf'"):
-        write_report(result, "pdf", tmp_path / "r.pdf")
+    with pytest.raises(ValueError, match="unknown report format 'docx'"):
+        write_report(result, "docx", tmp_path / "r.docx")
     (tmp_path / "dir.md").mkdir()
     with pytest.raises(OSError):
         write_report(result, "md", tmp_path / "dir.md")  # cannot replace a directory
@@ -462,3 +468,71 @@ def test_credentials_never_reach_a_report(result: Result) -> None:
     for text in (render_json(r), render_markdown(r), terminal_text(r)):
         assert "ghp_SECRET" not in text
     assert result_to_dict(r)["sources"][0]["remote_url"] == "https://github.com/alice/churn-prediction.git"
+
+
+# --- digest and JSON Resume ---------------------------------------------------------------
+
+
+def test_digest_covers_everything_but_itself(result: Result) -> None:
+    from proofolio.reporters.json_report import digest_status, report_digest
+
+    d = json.loads(render_json(result))
+    body = {k: v for k, v in d.items() if k != "digest"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    import hashlib
+
+    assert d["digest"] == hashlib.sha256(canonical.encode()).hexdigest() == report_digest(d)
+    assert digest_status(d) is True
+    d["assessments"][0]["score"] = 86
+    assert digest_status(d) is False
+    d["assessments"][0]["score"] = 85
+    d["stats"]["files"] = 17
+    assert digest_status(d) is False
+    del d["digest"]
+    assert digest_status(d) is None
+    # digest is derived: a round trip recomputes the same one
+    again = json.loads(render_json(parse_json(render_json(result))))
+    assert again["digest"] == json.loads(render_json(result))["digest"]
+
+
+def test_jsonresume_skills_section(result: Result) -> None:
+    from proofolio.reporters.jsonresume import render_jsonresume
+
+    data = json.loads(render_jsonresume(result))
+    assert list(data) == ["$schema", "skills", "meta"]
+    assert [s["name"] for s in data["skills"]] == ["Model evaluation", "Data preprocessing", "Deep learning"]
+    assert [s["level"] for s in data["skills"]] == ["Advanced", "Intermediate", "Beginner"]
+    first = data["skills"][0]
+    assert first["keywords"][:2] == ["sklearn.model_selection.cross_val_score", "sklearn.metrics.classification_report"]
+    assert "tabular" in first["keywords"] and len(first["keywords"]) == len(set(first["keywords"]))
+    assert data["meta"]["lastModified"] == "2025-03-14T09:26:53Z"
+    for skill in data["skills"]:
+        assert set(skill) == {"name", "level", "keywords"}
+        assert all(isinstance(k, str) and k for k in skill["keywords"])
+
+
+def test_terminal_shows_negative_signals_with_remediation(result: Result) -> None:
+    from proofolio.models import Severity
+
+    leak = Evidence("EVAL-test-set-selection", "model_evaluation", Location(GH, SHA, "src/tune.py", 40), "x",
+                    Confidence.HIGH, severity=Severity.HIGH, remediation="Select on a validation split.")
+    first = replace(result.assessments[0], evidence=(*result.assessments[0].evidence, leak))
+    text = terminal_text(replace(result, assessments=(first, *result.assessments[1:])))
+    assert f"negative (high): {GH}/src/tune.py:40 — Select on a validation split." in text
+    assert text.count("src/tune.py:40") == 1  # not listed again as positive evidence
+
+
+# --- golden files -------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("sample.md", "md"), ("sample.json", "json")])
+def test_golden_files(result: Result, name: str, fmt: str) -> None:
+    """The hostile sample, rendered byte for byte; PROOFOLIO_UPDATE_GOLDEN=1 rewrites them (review the diff)."""
+    rendered = FORMATS[fmt](result)
+    assert isinstance(rendered, str)
+    path = GOLDEN / name
+    if os.environ.get("PROOFOLIO_UPDATE_GOLDEN") == "1":
+        path.write_text(rendered, "utf-8")
+    assert path.read_text("utf-8") == rendered, f"{name} changed: review, then PROOFOLIO_UPDATE_GOLDEN=1 pytest {__file__}"

@@ -157,6 +157,9 @@ INVALID: dict[str, Mutation] = {
     "web_url with credentials": _set("sources", 0, "web_url", value="https://user:tok@github.com/a/b"),
     "problem kind with spaces": _set("problems", 0, "kind", value="Bad Kind"),
     "duplicate detectors": _set("assessments", 0, "detectors", value=["A", "A"]),
+    "missing digest": _del("digest"),
+    "digest not hex": _set("digest", value="g" * 64),
+    "digest short": _set("digest", value="ab" * 16),
 }
 
 

@@ -84,3 +84,94 @@ def test_collaboration_not_assessed_without_history() -> None:
 def test_assessment_is_independent_of_input_order() -> None:
     items = [ev("EVAL-metrics", path="b.py"), ev("EVAL-metrics", path="a.py", line=3), ev("EVAL-cross-validation")]
     assert assess(items, TAXONOMY, TITLES, False) == assess(list(reversed(items)), TAXONOMY, TITLES, False)
+
+
+# --------------------------------------------------------------------------- negative signals
+from dataclasses import replace as _replace
+
+import pytest
+
+from proofolio.models import Severity
+from proofolio.taxonomy.loader import TaxonomyError
+
+NEG_TITLES = {**TITLES, "EVAL-test-set-selection": "Negative signal (high): model or threshold selected on the test set",
+              "EVAL-leakage-preprocessing-before-split": "Negative signal (low): preprocessing fitted before the split"}
+
+
+def neg(detector: str, severity: Severity, path: str = "nb.ipynb", line: int = 6, cell: int | None = None) -> Evidence:
+    return Evidence(detector, "model_evaluation", Location("p", None, path, line, None, cell), "if acc > best:",
+                    Confidence.HIGH, severity=severity, remediation="Choose on a validation split.")
+
+
+def test_a_high_signal_takes_20_points_and_says_why_and_how_to_fix() -> None:
+    positive = [ev("EVAL-metrics"), ev("EVAL-cross-validation"), ev("EVAL-train-test-split")]
+    result = assess_skill(TAXONOMY.skills[0], [*positive, neg("EVAL-test-set-selection", Severity.HIGH, cell=6)],
+                          TAXONOMY, NEG_TITLES, False)
+    assert (result.score, result.level) == (55, Level.DEMONSTRATED)
+    assert result.caveats == (
+        "Negative signal (high, -20): model or threshold selected on the test set at nb.ipynb cell 7 line 6. "
+        "Fix: Choose on a validation split.",
+    )
+    # the positive evidence stays visible, the signal is listed after it
+    assert [e.detector for e in result.evidence][-1] == "EVAL-test-set-selection"
+    assert {"EVAL-metrics", "EVAL-cross-validation", "EVAL-train-test-split"} <= {e.detector for e in result.evidence}
+    assert result.evidence_count == 4
+
+
+def test_penalties_count_once_per_signal_and_never_below_zero() -> None:
+    low = [neg("EVAL-leakage-preprocessing-before-split", Severity.LOW, line=n) for n in (1, 2, 3)]
+    result = skill([ev("EVAL-metrics"), *low])
+    assert result.score == 20  # 25 - 5, once for three places
+    assert "(+2 more)" in result.caveats[0]
+    floored = skill([ev("EVAL-metrics"), neg("EVAL-test-set-selection", Severity.HIGH),
+                     neg("EVAL-refit-includes-test", Severity.HIGH)])
+    assert (floored.score, floored.level) == (0, Level.EMERGING)
+
+
+def test_a_negative_signal_alone_never_makes_a_skill_present() -> None:
+    result = skill([neg("EVAL-test-set-selection", Severity.HIGH)])
+    assert (result.level, result.score) == (Level.NONE, 0)
+    assert result.evidence_count == 1 and result.caveats[0].startswith("Negative signal (high, -20)")
+
+
+def test_info_signals_cost_nothing_and_penalties_are_configurable() -> None:
+    assert skill([ev("EVAL-metrics"), neg("EVAL-x", Severity.INFO)]).score == 25
+    text = """
+[penalties]
+high = 50
+[[skill]]
+id = "model_evaluation"
+name = "Model evaluation"
+detectors = { "EVAL-*" = 25 }
+"""
+    strict = parse_taxonomy(text, "strict.toml")
+    assert strict.penalty(Severity.HIGH) == 50 and strict.penalty(Severity.LOW) == 5
+    result = assess_skill(strict.skills[0], [ev("EVAL-metrics"), ev("EVAL-train-test-split"),
+                                             neg("EVAL-test-set-selection", Severity.HIGH)], strict, TITLES, False)
+    assert result.score == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [("[penalties]\nsevere = 3\n", "unknown severity: severe"), ("[penalties]\nhigh = -1\n", "'high' must be an integer")],
+)
+def test_bad_penalties_are_named(table: str, message: str) -> None:
+    text = table + '[[skill]]\nid = "a"\nname = "A"\ndetectors = { "EVAL-*" = 1 }\n'
+    with pytest.raises(TaxonomyError, match=message):
+        parse_taxonomy(text, "bad.toml")
+
+
+def test_zero_weight_lists_a_detector_without_scoring_it() -> None:
+    text = '[[skill]]\nid = "pre"\nname = "Pre"\ndetectors = { "PRE-*" = 25, "PRE-data-loading" = 0 }\n'
+    tax = parse_taxonomy(text, "z.toml")
+    loading = Evidence("PRE-data-loading", "data_preprocessing", Location("p", None, "a.py", 1), "pd.read_csv(x)", Confidence.HIGH)
+    assert assess_skill(tax.skills[0], [loading], tax, {}, False).level is Level.NONE
+
+
+def test_tutorial_only_evidence_is_caveated() -> None:
+    tagged = [_replace(ev("EVAL-metrics"), values=(("tutorial_dataset", "Iris"),))]
+    assert any("tutorial datasets (Iris)" in c for c in skill(tagged).caveats)
+    mixed = [*tagged, ev("EVAL-cross-validation", repo="own-data")]
+    assert [c for c in skill(mixed).caveats if "tutorial" in c] == [
+        "Evidence from p uses only famous tutorial datasets (Iris); the rest is on other data."]
+    assert not any("tutorial" in c for c in skill([ev("EVAL-cross-validation")]).caveats)

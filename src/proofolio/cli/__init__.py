@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+import warnings
 
 import click
 
@@ -34,8 +35,14 @@ def _register_commands() -> None:
 _register_commands()
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+    """Warnings (e.g. an unusable cache) as one `warning: ...` line on stderr, no source excerpt."""
+    click.echo(f"warning: {message}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
+    warnings.showwarning = _one_line_warning
     try:
         cli.main(prog_name="proofolio")
     except KeyboardInterrupt:  # pragma: no cover - interactive

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
+import platformdirs
 from rich.console import Console
 
 from proofolio.cli.common import UserError, load_taxonomy_option
 from proofolio.detectors.registry import default_registry
+from proofolio.filework import FileRunner, WorkerConfig, default_jobs
+from proofolio.limits import ReadLimits
 from proofolio.pipeline import AnalyzeOptions, analyze_sources
-from proofolio.progress import progress_reporter
-from proofolio.reporters import FORMATS, format_for_path, write_report
+from proofolio.progress import Stages, stage_bars
+from proofolio.reporters import FORMATS, SUFFIX_FORMATS, format_for_path, write_report
 from proofolio.reporters.terminal import render_terminal
-from proofolio.sources.local import LocalCollector, TargetError
+from proofolio.sources.base import Source
+from proofolio.sources.local import CollectLimits, LocalCollector, TargetError
+from proofolio.sources.targets import GitHubTarget, TargetSyntaxError, parse_target
+
+if TYPE_CHECKING:
+    from proofolio.sources.github import GitHubOptions
 
 FORMAT_CHOICES = ("terminal", *sorted(FORMATS))
+RESULTS_CACHE = "results.sqlite"  # per-file analysis results, beside the GitHub clones
 
 
 @click.command()
@@ -28,6 +43,31 @@ FORMAT_CHOICES = ("terminal", *sorted(FORMATS))
 @click.option("--select", "select", multiple=True, metavar="PREFIX",
               help="Run only detectors whose id starts with PREFIX (e.g. EVAL-). Repeatable.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress and no terminal summary.")
+@click.option("--token", envvar="GITHUB_TOKEN", metavar="TOKEN",
+              help="GitHub token (default: $GITHUB_TOKEN); never printed or stored.")
+@click.option("--api-url", envvar="GITHUB_API_URL", default="https://api.github.com", show_default=True,
+              metavar="URL", help="GitHub API base URL, e.g. GitHub Enterprise's /api/v3 (also $GITHUB_API_URL).")
+@click.option("--max-repos", type=click.IntRange(min=1), metavar="N",
+              help="GitHub: analyse at most N repositories, most recently pushed first.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="GitHub: only repositories pushed on or after this date.")
+@click.option("--include-forks", is_flag=True, help="GitHub: analyse forks too (only the candidate's commits count).")
+@click.option("--offline", is_flag=True, help="GitHub: use the cached listing and clones only; no network.")
+@click.option("--max-wait", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
+              help="GitHub: wait at most this long for a rate limit to reset, then report what is missing.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Where analysis results and GitHub clones are kept and reused (default: the user cache folder).")
+@click.option("--no-cache", is_flag=True, help="Analyse every file afresh and store nothing.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes for analysis (default: the number of cores).")
+@click.option("--max-file-bytes", type=click.IntRange(min=1), default=CollectLimits().max_file_bytes, show_default=True,
+              metavar="BYTES", help="Skip any file larger than this (a problem entry says so).")
+@click.option("--max-files", type=click.IntRange(min=1), default=CollectLimits().max_files, show_default=True,
+              metavar="N", help="Collect at most N files per project.")
+@click.option("--max-code-bytes", type=click.IntRange(min=1), default=ReadLimits().max_code_bytes, show_default=True,
+              metavar="BYTES", help="Do not parse Python code larger than this (data-like files).")
+@click.option("--max-cells", type=click.IntRange(min=1), default=ReadLimits().max_notebook_cells, show_default=True,
+              metavar="N", help="Read at most N cells per notebook.")
 def analyze(
     target: str,
     outputs: tuple[str, ...],
@@ -36,17 +76,33 @@ def analyze(
     author_emails: tuple[str, ...],
     select: tuple[str, ...],
     quiet: bool,
+    token: str | None,
+    api_url: str,
+    max_repos: int | None,
+    since: datetime | None,
+    include_forks: bool,
+    offline: bool,
+    max_wait: float,
+    cache_dir: str | None,
+    no_cache: bool,
+    jobs: int | None,
+    max_file_bytes: int,
+    max_files: int,
+    max_code_bytes: int,
+    max_cells: int,
 ) -> None:
-    """Analyse TARGET, a project folder or a folder of projects/git repositories."""
+    """Analyse TARGET: a project folder, a folder of projects/git repositories,
+    a GitHub user (github:NAME, @NAME, https://github.com/NAME) or one GitHub repository
+    (https://github.com/OWNER/REPO)."""
     file_formats: list[tuple[str, str]] = []
     for output in outputs:
         fmt = format_for_path(output)
         if fmt is None:
-            raise UserError(f"cannot tell the report format of {output!r}: use .md or .json")
+            raise UserError(f"cannot tell the report format of {output!r}: use one of {', '.join(SUFFIX_FORMATS)}")
         file_formats.append((fmt, output))
     stdout_formats = [f for f in formats if f != "terminal"]
     if len(stdout_formats) > 1:
-        raise UserError("only one of --format md/json can go to standard output; use -o FILE for the others")
+        raise UserError("only one file format can go to standard output; use -o FILE for the others")
     show_terminal = "terminal" in formats or (not formats and not outputs)
 
     taxonomy = load_taxonomy_option(skills_file)
@@ -55,20 +111,21 @@ def analyze(
         registry = registry.select(select)
         if not registry.metas():
             raise UserError(f"--select {' '.join(select)} matches no detector (see `proofolio detectors`)")
-    try:
-        collector = LocalCollector(target, author_emails)
-    except TargetError as exc:
-        raise UserError(str(exc)) from None
-
+    github = _github_target(target)
     err = Console(stderr=True)
-    with progress_reporter(err, enabled=not quiet) as progress:
-        try:
-            sources = list(collector.collect())
-        except TargetError as exc:
-            raise UserError(str(exc)) from None
-        if not sources:
-            raise UserError(f"no project found in {target} (no .py or .ipynb files)")
-        result = analyze_sources(target, sources, AnalyzeOptions(taxonomy, registry, progress))
+    cache_root = Path(cache_dir) if cache_dir else Path(platformdirs.user_cache_dir("proofolio"))
+    collect_limits = CollectLimits(max_file_bytes, max_files)
+    worker = WorkerConfig(select, ReadLimits(max_code_bytes, max_cells), None if no_cache else str(cache_root / RESULTS_CACHE))
+    with stage_bars(err, enabled=not quiet) as stages, FileRunner(jobs or default_jobs(), worker) as runner:
+        sources: Iterable[Source]
+        if github is None:
+            sources = _local_sources(target, author_emails, collect_limits)
+        else:
+            options = _github_options(
+                api_url, token, max_repos, since, include_forks, author_emails, offline, max_wait, cache_dir
+            )
+            sources = _github_sources(github, options, stages, None if quiet else err)
+        result = analyze_sources(target, sources, AnalyzeOptions(taxonomy, registry, stages.analysis, runner))
 
     for fmt, output in file_formats:
         try:
@@ -81,6 +138,71 @@ def analyze(
         click.echo(FORMATS[fmt](result), nl=False)
     if show_terminal and not quiet:
         render_terminal(result, Console(highlight=False))
+
+
+def _github_target(target: str) -> GitHubTarget | None:
+    """The GitHub user/repository TARGET names; an existing path always stays local."""
+    if os.path.exists(target):
+        return None
+    try:
+        return parse_target(target)
+    except TargetSyntaxError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _local_sources(target: str, author_emails: tuple[str, ...], limits: CollectLimits) -> list[Source]:
+    try:
+        sources = list(LocalCollector(target, author_emails, limits).collect())
+    except TargetError as exc:
+        raise UserError(str(exc)) from None
+    if not sources:
+        raise UserError(f"no project found in {target} (no .py or .ipynb files)")
+    return sources
+
+
+def _github_options(
+    api_url: str, token: str | None, max_repos: int | None, since: datetime | None, include_forks: bool,
+    author_emails: tuple[str, ...], offline: bool, max_wait: float, cache_dir: str | None,
+):  # type: ignore[no-untyped-def]
+    from proofolio.sources.github import (
+        GitHubOptions,  # PyGithub loads only for GitHub targets
+    )
+
+    if not api_url.lower().startswith(("https://", "http://")):
+        raise UserError(f"--api-url must be an http(s) URL: {api_url!r}")
+    return GitHubOptions(
+        cache_dir=Path(cache_dir) if cache_dir else Path(platformdirs.user_cache_dir("proofolio")),  # clones: <dir>/github
+        api_url=api_url, token=(token or "").strip() or None, max_repos=max_repos,
+        since=since.date() if since else None, include_forks=include_forks,
+        author_emails=author_emails, offline=offline, max_wait=max_wait,
+    )
+
+
+def _github_sources(
+    target: GitHubTarget, options: GitHubOptions, stages: Stages, err: Console | None
+) -> Iterable[Source]:
+    """Sources streamed from GitHub: analysis of one clone overlaps the cloning of the next."""
+    from proofolio.sources.github import GitHubCollector
+    from proofolio.sources.github_api import GitHubError
+
+    def notify(message: str) -> None:
+        if err is not None:
+            err.print(message, highlight=False, markup=False)
+
+    collector = GitHubCollector(target, options, stages, notify)
+    try:
+        listing_first = collector.collect()
+        first = next(listing_first, None)
+    except GitHubError as exc:
+        raise UserError(str(exc)) from None
+    if first is None:
+        raise UserError(f"nothing to analyse for {target.label}: no public repository with content and no pull request")
+
+    def chained() -> Iterable[Source]:
+        yield first
+        yield from listing_first
+
+    return chained()
 
 
 command = analyze

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from proofolio.digest import lines_sha256
 from proofolio.documents.base import Document
-from proofolio.models import Confidence, Evidence, Location
+from proofolio.models import Confidence, Evidence, Location, Severity
 from proofolio.sources.base import Source
 
 
@@ -34,6 +34,9 @@ class DetectorMeta:
     scope: str = "file"  # "file", "notebook" or "repo"
     kind: str = "logic"  # "catalog" (a TOML row) or "logic" (a class)
     patterns: tuple[str, ...] = ()  # catalog rows: the qualified names they match
+    # Negative signals (leakage, scoring on training data): how much they weigh and the fix.
+    severity: Severity | None = None
+    remediation: str | None = None
 
 
 # Call targets whose result has a known type, so `df = pd.read_csv(...)`; `df.fillna()`
@@ -88,6 +91,9 @@ DATAFRAME_METHODS = frozenset(
 )
 
 
+MAX_TYPE_DEPTH = 32  # nested calls/subscripts followed when inferring a type
+
+
 def dotted(node: ast.AST) -> str | None:
     """`a.b.c` for a Name/Attribute chain, else None."""
     parts: list[str] = []
@@ -135,8 +141,10 @@ class FileContext:
     variable_types: dict[str, str] = field(default_factory=dict)  # "model" / "self.clf" → type
     evidence: list[Evidence] = field(default_factory=list)
     _seen: set[tuple[str, int | None, int | None]] = field(default_factory=set)
+    _type_depth: int = 0
     local_classes: set[str] = field(default_factory=set)  # classes defined in this file, seen so far
     _local_names: frozenset[str] | None = None  # names the file binds itself (only needed with star imports)
+    shared: dict[str, object] = field(default_factory=dict)  # per-file analyses several detectors reuse
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -151,7 +159,20 @@ class FileContext:
         return f"{resolved}.{rest}" if rest else resolved
 
     def expression_type(self, node: ast.AST) -> str | None:
-        """The type of an expression where it is known: a tracked variable or a resolved call."""
+        """The type of an expression where it is known: a tracked variable or a resolved call.
+
+        Long method chains (`df.a().b().c()...`) recurse; past MAX_TYPE_DEPTH the type is
+        simply unknown, so hostile code cannot exhaust the stack.
+        """
+        if self._type_depth >= MAX_TYPE_DEPTH:
+            return None
+        self._type_depth += 1
+        try:
+            return self._expression_type(node)
+        finally:
+            self._type_depth -= 1
+
+    def _expression_type(self, node: ast.AST) -> str | None:
         if isinstance(node, ast.Call):
             return self._call_result_type(node)
         if isinstance(node, ast.Subscript):
@@ -312,6 +333,8 @@ class FileContext:
                 confidence=confidence,
                 values=tuple(values),
                 authored_share=self.authored_share,
+                severity=meta.severity,
+                remediation=meta.remediation,
                 cited_sha256=cited,
             )
         )
@@ -384,6 +407,8 @@ class RepoContext:
                 confidence=confidence,
                 values=tuple(values),
                 authored_share=authorship.share if authorship else None,
+                severity=meta.severity,
+                remediation=meta.remediation,
                 cited_sha256=cited,
             )
         )

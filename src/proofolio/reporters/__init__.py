@@ -1,8 +1,8 @@
 """Reporters: every format renders the same Result and knows nothing about detection.
 
-File formats share one signature, ``render(result) -> str``, so the CLI picks one by name or by
-the output file's suffix and writes it with ``write_report``. The terminal view prints to a
-rich Console instead and lives in ``proofolio.reporters.terminal``.
+File formats share one signature, ``render(result) -> str | bytes`` (PDF is bytes), so the CLI
+picks one by name or by the output file's suffix and writes it with ``write_report``. The
+terminal view prints to a rich Console instead and lives in ``proofolio.reporters.terminal``.
 """
 
 from __future__ import annotations
@@ -13,27 +13,60 @@ from collections.abc import Callable
 from pathlib import Path
 
 from proofolio.models import Result
+from proofolio.reporters.html import render_html
 from proofolio.reporters.json_report import render_json
+from proofolio.reporters.jsonresume import render_jsonresume
 from proofolio.reporters.markdown import render_markdown
 
 __all__ = ["FORMATS", "SUFFIX_FORMATS", "Renderer", "format_for_path", "render", "write_report"]
 
-Renderer = Callable[[Result], str]
+Renderer = Callable[[Result], str | bytes]
+
+
+def _render_pdf(result: Result) -> bytes:
+    from proofolio.reporters.pdf import render_pdf  # WeasyPrint loads pango: only when asked
+
+    return render_pdf(result)
+
+
+def _render_pdf_letter(result: Result) -> bytes:
+    from proofolio.reporters.pdf import render_pdf
+
+    return render_pdf(result, page_size="Letter")
+
 
 FORMATS: dict[str, Renderer] = {
+    "html": render_html,
     "json": render_json,
+    "jsonresume": render_jsonresume,
     "md": render_markdown,
+    "pdf": _render_pdf,
+    "pdf-letter": _render_pdf_letter,  # US Letter instead of A4
 }
 
-SUFFIX_FORMATS: dict[str, str] = {".json": "json", ".md": "md", ".markdown": "md"}
+# Longest suffix first: ``cv.resume.json`` is JSON Resume, ``report.json`` the full report.
+SUFFIX_FORMATS: dict[str, str] = {
+    ".resume.json": "jsonresume",
+    ".letter.pdf": "pdf-letter",
+    ".json": "json",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
 
 
 def format_for_path(path: str | os.PathLike[str]) -> str | None:
     """The format a file name asks for (``report.md`` → ``"md"``), or None when unknown."""
-    return SUFFIX_FORMATS.get(Path(path).suffix.lower())
+    name = Path(path).name.lower()
+    for suffix, fmt in SUFFIX_FORMATS.items():
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return fmt
+    return None
 
 
-def render(result: Result, fmt: str) -> str:
+def render(result: Result, fmt: str) -> str | bytes:
     try:
         renderer = FORMATS[fmt]
     except KeyError:
@@ -49,7 +82,8 @@ def write_report(result: Result, fmt: str, path: str | os.PathLike[str]) -> Path
     created with the usual permissions (0666 minus the umask), like any file the user writes.
     Missing parent directories are created. Returns the path written.
     """
-    data = render(result, fmt).encode("utf-8")
+    rendered = render(result, fmt)
+    data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")

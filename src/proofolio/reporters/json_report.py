@@ -8,6 +8,7 @@ restores the exact ``Result`` that was written. Permalinks are included for conv
 
 from __future__ import annotations
 
+import hashlib
 import json
 from importlib import resources
 from pathlib import Path
@@ -21,8 +22,8 @@ from proofolio.models import (
     Location,
     Problem,
     Result,
-    SkillAssessment,
     Severity,
+    SkillAssessment,
     SourceInfo,
     TaxonomyRef,
     Workflow,
@@ -32,10 +33,12 @@ from proofolio.models import (
 __all__ = [
     "SCHEMA_VERSION",
     "ReportFormatError",
+    "digest_status",
     "load_result",
     "load_schema",
     "parse_json",
     "render_json",
+    "report_digest",
     "result_from_dict",
     "result_to_dict",
 ]
@@ -143,7 +146,7 @@ def sources_by_name(result: Result) -> dict[str, SourceInfo]:
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
-    """The report as plain JSON data, keys in a fixed order.
+    """The report as plain JSON data, keys in a fixed order, ``digest`` (``report_digest``) last.
 
     URLs are passed through ``redact_url`` once more: collectors already strip credentials,
     and a report is the one place a leaked token would travel furthest.
@@ -153,7 +156,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     """
     sources = sources_by_name(result)
     t = result.taxonomy
-    return {
+    data: dict[str, Any] = {
         "schema_version": result.schema_version,
         "tool": {"name": TOOL_NAME, "version": result.tool_version},
         "generated_at": result.generated_at,
@@ -165,6 +168,19 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "problems": [_problem(p) for p in result.problems],
         "stats": dict(result.stats),
     }
+    data["digest"] = report_digest(data)
+    return data
+
+
+def report_digest(data: dict[str, Any]) -> str:
+    """SHA-256 of the report's canonical JSON (sorted keys, no spaces, UTF-8), ``digest`` left out.
+
+    Anyone can recompute it after editing a report, so it only catches accidental or careless
+    edits quickly; ``proofolio verify`` re-runs the analysis for the real check.
+    """
+    body = {k: v for k, v in data.items() if k != "digest"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def render_json(result: Result) -> str:
@@ -237,11 +253,20 @@ def _problem_from(d: dict[str, Any]) -> Problem:
     return Problem(d["repo"], d["path"], d["reason"], d["kind"], d.get("cell"), d.get("line"))
 
 
+def digest_status(d: dict[str, Any]) -> bool | None:
+    """True when the report's ``digest`` matches its content, False when not, None when absent."""
+    digest = d.get("digest")
+    if not isinstance(digest, str):
+        return None
+    return digest == report_digest(d)
+
+
 def result_from_dict(d: dict[str, Any]) -> Result:
     """Rebuild the Result a report was written from; ``ReportFormatError`` when it is not one.
 
     This checks structure, not every type: validate against ``load_schema()`` first when the
-    file comes from somewhere untrusted (``verify`` does).
+    file comes from somewhere untrusted (``verify`` does). The ``digest`` is derived data and
+    is not checked here (``digest_status`` does it); the rebuilt Result recomputes it when written.
     """
     if not isinstance(d, dict):
         raise ReportFormatError("a proofolio report is a JSON object")

@@ -14,8 +14,7 @@ from proofolio.models import Evidence, Level, Location, Problem, Result, SkillAs
 from proofolio.reporters._text import md_code_span, md_escape, md_fence, md_link
 from proofolio.reporters.json_report import sources_by_name
 
-
-__all__ = ["render_markdown", "level_bar", "LEVEL_TEXT"]
+__all__ = ["LEVEL_TEXT", "level_bar", "render_markdown"]
 
 LEVEL_TEXT: dict[Level, str] = {
     Level.NOT_ASSESSED: "not assessed",
@@ -104,7 +103,12 @@ def _evidence_item(ev: Evidence, sources: dict[str, SourceInfo], multi_repo: boo
     if ev.authored_share is not None:
         facts.append(f"{round(ev.authored_share * 100)}% of the file written by the candidate")
     facts.extend(f"{_inline(k)}: {_inline(v)}" for k, v in ev.values)
-    lines = [f"- {label} — {', '.join(facts)}"]
+    if ev.severity is not None:
+        lines = [f"- **Negative signal, {ev.severity.value} severity:** {label} — {', '.join(facts)}"]
+        if ev.remediation:
+            lines += ["", f"  How to fix: {_inline(ev.remediation)}"]
+    else:
+        lines = [f"- {label} — {', '.join(facts)}"]
     snippet = ev.snippet.strip("\n")
     if snippet.strip():
         snippet_lines = snippet.splitlines()
@@ -137,6 +141,27 @@ def _skill_section(
         lines += ["Detectors: " + ", ".join(md_code_span(d) for d in a.detectors), ""]
     if a.tags:
         lines += ["Tags: " + ", ".join(f"{_inline(tag)} ({n})" for tag, n in a.tags), ""]
+    return lines
+
+
+def _workflows(result: Result, sources: dict[str, SourceInfo]) -> list[str]:
+    """Per project, each notebook/script's ML stages in order of first appearance."""
+    lines = ["## Projects and their workflows", ""]
+    for s in result.sources:
+        lines += [f"### {md_escape(s.name)}", ""]
+        flows = [w for w in result.workflows if w.repo == s.name]
+        if not flows:
+            lines += ["No workflow detected.", ""]
+            continue
+        for w in flows:
+            order = "" if w.in_order else " (stages out of the usual order)"
+            lines += [f"{md_code_span(w.path)}{order}:", ""]
+            for i, st in enumerate(w.stages, 1):
+                where = display_location(st.location)
+                url = permalink(st.location, sources.get(st.location.repo))
+                label = md_link(_inline(where), url) if url else md_code_span(where)
+                lines.append(f"{i}. **{_inline(st.stage)}** — {label} ({md_code_span(st.detector)})")
+            lines.append("")
     return lines
 
 
@@ -175,9 +200,24 @@ METHOD = (
     "ran or how well it performed."
 )
 
+METHOD_PLAIN = METHOD.replace("**", "")
+NOT_ANALYSED = (
+    "Not analysed: code in languages other than Python, data files, binaries and anything ignored by "
+    ".gitignore or skipped as a virtualenv/build folder; repository files (README, CI, Dockerfile, "
+    "dependency and licence files) are only looked at by the repository detectors."
+)
+
+
+def not_assessed(result: Result) -> list[tuple[str, str]]:
+    """(skill name, reason) for every skill the analysed code gave no basis to judge."""
+    return [(a.name, a.reason) for a in result.assessments if a.level == Level.NOT_ASSESSED]
+
 
 def _method(result: Result) -> list[str]:
-    lines = ["## Method", "", METHOD, ""]
+    lines = ["## Method", "", METHOD, "", NOT_ANALYSED, ""]
+    skipped = not_assessed(result)
+    if skipped:
+        lines += ["Skills not assessed: " + "; ".join(f"{_inline(n)} ({_inline(r)})" for n, r in skipped) + ".", ""]
     if result.stats:
         counts = " · ".join(f"{_inline(k)} {v}" for k, v in sorted(result.stats.items()))
         lines += [f"Counts: {counts}.", ""]
@@ -191,5 +231,5 @@ def render_markdown(result: Result, *, max_evidence: int = 5, max_problems: int 
     lines = _intro(result) + _summary(result) + ["## Skills", ""]
     for a in result.assessments:
         lines += _skill_section(a, sources, multi_repo, max_evidence)
-    lines += _problems(result, max_problems) + _method(result)
+    lines += _workflows(result, sources) + _problems(result, max_problems) + _method(result)
     return "\n".join(lines).rstrip("\n") + "\n"

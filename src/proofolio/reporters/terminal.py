@@ -20,7 +20,7 @@ from proofolio.models import Level, Location, Result
 from proofolio.reporters._text import one_line
 from proofolio.reporters.markdown import LEVEL_TEXT, level_bar
 
-__all__ = ["render_terminal", "LEVEL_STYLE"]
+__all__ = ["LEVEL_STYLE", "render_terminal"]
 
 LEVEL_STYLE: dict[Level, str] = {
     Level.NOT_ASSESSED: "dim",
@@ -66,7 +66,15 @@ def _evidence_lines(result: Result, console: Console) -> None:
         console.print(Text.assemble("  ", _text(a.reason)))
         for caveat in a.caveats:
             console.print(Text.assemble("  ", Text("caveat: ", style="yellow"), _text(caveat)))
-        for ev in a.evidence[:TOP_EVIDENCE]:
+        for ev in a.evidence:
+            if ev.severity is None:
+                continue
+            where = display_location(ev.location, with_repo=multi_repo)
+            line = Text.assemble("  ", Text(f"negative ({ev.severity.value}): ", style="red"), _text(where, "underline"))
+            if ev.remediation:
+                line.append_text(Text.assemble(" — ", _text(ev.remediation)))
+            console.print(line)
+        for ev in [e for e in a.evidence if e.severity is None][:TOP_EVIDENCE]:
             where = display_location(ev.location, with_repo=multi_repo)
             console.print(Text.assemble("  ", _text(where, "underline"), "  ", _text(ev.detector, "dim"), f" ({ev.confidence.value})"))
         hidden = a.evidence_count - min(TOP_EVIDENCE, len(a.evidence))

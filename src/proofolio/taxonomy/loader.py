@@ -11,9 +11,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from proofolio.models import Level, TaxonomyRef
+from proofolio.models import Level, Severity, TaxonomyRef
 
 LEVEL_ORDER = (Level.EMERGING, Level.DEMONSTRATED, Level.STRONG)
+# Points a negative signal takes off its skill, per severity (`[penalties]` in the taxonomy).
+DEFAULT_PENALTIES: dict[Severity, int] = {Severity.HIGH: 20, Severity.LOW: 5, Severity.INFO: 0}
 
 
 class TaxonomyError(ValueError):
@@ -48,6 +50,10 @@ class Taxonomy:
     thresholds: tuple[tuple[Level, int], ...]  # ascending
     skills: tuple[Skill, ...]
     ref: TaxonomyRef
+    penalties: tuple[tuple[Severity, int], ...] = tuple(DEFAULT_PENALTIES.items())
+
+    def penalty(self, severity: Severity) -> int:
+        return dict(self.penalties).get(severity, 0)
 
     def skill(self, skill_id: str) -> Skill | None:
         return next((s for s in self.skills if s.id == skill_id), None)
@@ -85,8 +91,9 @@ def _skill(raw: Any, index: int, known_detectors: Iterable[str] | None, source: 
     detectors: list[tuple[str, float]] = []
     known = list(known_detectors) if known_detectors is not None else None
     for pattern, weight in detectors_raw.items():
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise TaxonomyError(f"{where}: detector weight for '{pattern}' must be a positive number")
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            # 0 lists a detector without scoring it (e.g. data loading: a workflow stage only)
+            raise TaxonomyError(f"{where}: detector weight for '{pattern}' must be a positive number, or 0 to list it unscored")
         if known is not None and not any(fnmatchcase(d, pattern) for d in known):
             raise TaxonomyError(f"{where}: detector pattern '{pattern}' matches no detector")
         detectors.append((pattern, float(weight)))
@@ -129,6 +136,7 @@ def parse_taxonomy(text: str, source: str, known_detectors: Iterable[str] | None
     extra = set(levels_raw) - {lv.value for lv in LEVEL_ORDER}
     if extra:
         raise TaxonomyError(f"{source}: [levels] unknown level(s): {', '.join(sorted(extra))}")
+    penalties = _penalties(data.get("penalties", {}), source)
     raw_skills = data.get("skill")
     if not isinstance(raw_skills, list) or not raw_skills:
         raise TaxonomyError(f"{source}: no [[skill]] entries")
@@ -147,7 +155,23 @@ def parse_taxonomy(text: str, source: str, known_detectors: Iterable[str] | None
         thresholds=tuple(thresholds),
         skills=skills,
         ref=TaxonomyRef(name, version, digest, source),
+        penalties=penalties,
     )
+
+
+def _penalties(raw: Any, source: str) -> tuple[tuple[Severity, int], ...]:
+    """`[penalties] high = 20, low = 5, info = 0`: points off a skill per distinct negative signal."""
+    if not isinstance(raw, dict):
+        raise TaxonomyError(f"{source}: [penalties] must be a table")
+    unknown = set(raw) - {s.value for s in Severity}
+    if unknown:
+        raise TaxonomyError(f"{source}: [penalties] unknown severity: {', '.join(sorted(unknown))}")
+    result = dict(DEFAULT_PENALTIES)
+    for key, value in raw.items():
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+            raise TaxonomyError(f"{source}: [penalties] '{key}' must be an integer from 0 to 100")
+        result[Severity(key)] = value
+    return tuple(result.items())
 
 
 def load_taxonomy(path: str | Path, known_detectors: Iterable[str] | None = None) -> Taxonomy:

@@ -31,7 +31,7 @@ class Docstrings(FileDetector):
             "Docstrings (of at least two words) on the module, classes and functions of a file. One evidence per "
             "file at the first docstring, with how many definitions are documented. High confidence in a .py "
             "module when at least half its definitions (or five) are documented, medium otherwise; in notebooks "
-            "medium or low; a module docstring alone is low."
+            "medium or low. A module docstring alone is no evidence."
         ),
         why="Explaining what code does and why is how a candidate shows they write for colleagues, not only for themselves.",
         example='''
@@ -65,12 +65,10 @@ def add_features(df):
             self.first = self.first or doc
 
     def finish(self, ctx: FileContext) -> None:
-        if self.first is None:
-            return
+        if self.first is None or self.documented == 0:
+            return  # a one-line module docstring alone explains nothing a reader can use
         mostly = self.documented > 0 and (self.documented * 2 >= self.definitions or self.documented >= 5)
-        if self.documented == 0:
-            confidence = Confidence.LOW
-        elif ctx.document.kind == "notebook":
+        if ctx.document.kind == "notebook":
             confidence = Confidence.MEDIUM if mostly else Confidence.LOW
         else:
             confidence = Confidence.HIGH if mostly else Confidence.MEDIUM

@@ -84,6 +84,20 @@ def readme_sections(headings: list[tuple[int, str, int]]) -> list[str]:
     return found
 
 
+CODE_SUFFIXES = (".py", ".ipynb")
+_FILE_NAME = re.compile(r"(?<![\w/.-])((?:[\w-]+/)*[\w-]+\.(?:txt|py|toml|cfg|ya?ml|ipynb|sh|lock|json))\b")
+
+
+def referenced_files(text: str, paths: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Files a README names (`pip install -r requirements.txt`, `python src/train.py`) and those missing.
+
+    A name matches a project path exactly or as its final part (`train.py` matches `src/train.py`).
+    """
+    named = sorted({m.group(1) for m in _FILE_NAME.finditer(text) if not m.group(1).startswith("http")})
+    missing = [n for n in named if not any(p == n or p.endswith("/" + n) for p in paths)]
+    return named, missing
+
+
 class Readme(RepoDetector):
     meta = DetectorMeta(
         id="COM-readme",
@@ -105,15 +119,17 @@ class Readme(RepoDetector):
 ''',
         not_detected=(
             "READMEs with a title and no sections, READMEs in subfolders, and whether the claims are true "
-            "(a claim the code does not back is never evidence)."
+            "(a claim the code does not back is never evidence), and READMEs of projects with no .py/.ipynb file. "
+            "Values `files_named`/`files_missing` say whether the files the README names (requirements.txt, "
+            "train.py ...) exist."
         ),
         scope="repo",
     )
 
     def check(self, repo: RepoContext) -> None:
         candidates = [p for p in repo.paths if "/" not in p and _README.match(basename(p))]
-        if not candidates:
-            return
+        if not candidates or not any(p.endswith(CODE_SUFFIXES) for p in repo.paths):
+            return  # a README of a project without code describes work nobody can see
         path = sorted(candidates, key=lambda p: (not p.lower().endswith((".md", ".markdown")), p))[0]
         headings, words = readme_headings(repo.read_text(path))
         sections = readme_sections(headings)
@@ -123,4 +139,7 @@ class Readme(RepoDetector):
         line, text, _level = headings[0]
         values = [("sections", ",".join(sections)), ("headings", str(len(headings))), ("words", str(words))]
         values += [(name, "yes" if name in sections else "no") for name in SECTIONS]
+        named, missing = referenced_files(repo.read_text(path), repo.paths)
+        if named:
+            values += [("files_named", str(len(named))), ("files_missing", ",".join(missing) or "none")]
         repo.emit(self.meta, path, line, text, confidence, values)

@@ -54,8 +54,8 @@ class ModelServing(FileDetector):
             "call, BentoML, LitServe, Ray Serve) and, in the same file, loads a trained model (joblib/torch.load, "
             "Keras load_model, MLflow load_model, ONNX Runtime, transformers from_pretrained/pipeline ...) or calls "
             "predict/predict_proba/generate. High confidence with a resolved model load (pickle/dill loads count "
-            "only next to a predict call: they load data as often), medium with only a predict call. One evidence "
-            "per file, at the app's creation."
+            "only next to a predict call: they load data as often), medium with only a predict call. Cited at the "
+            "app's creation and, when the file calls predict, at the route handler that does (decorator to call)."
         ),
         why="Putting a model behind an interface other people can call is what turns a notebook into a product.",
         example='''
@@ -65,7 +65,7 @@ from fastapi import FastAPI
 app = FastAPI()                                  # detected
 model = joblib.load("model.joblib")
 
-@app.post("/predict")
+@app.post("/predict")                            # detected (the route that uses the model, to the call)
 def predict(features: Features):
     return {"churn": model.predict_proba([features.values()])[0, 1]}
 ''',
@@ -81,6 +81,7 @@ def predict(features: Features):
         self.load: str | None = None
         self.generic_load: str | None = None
         self.predict: str | None = None
+        self.predict_node: ast.Call | None = None
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         assert isinstance(node, ast.Call)
@@ -101,6 +102,7 @@ def predict(features: Features):
             # (or on the candidate's own wrapper class)
             if qualified is None or qualified.startswith(LOCAL_TYPE_PREFIX) or is_model_type(qualified.rsplit(".", 1)[0]):
                 self.predict = target.method
+                self.predict_node = node
 
     def finish(self, ctx: FileContext) -> None:
         if self.app is None or (self.load is None and self.predict is None):
@@ -111,3 +113,22 @@ def predict(features: Features):
         values = [("framework", framework), ("model", load or self.predict or "")]
         line = node.lineno
         ctx.emit(self.meta, None, confidence, values, line=line, snippet=ctx.document.snippet(line, line))
+        if self.predict_node is not None:
+            # where the app uses the model: the enclosing route handler (decorator to the call), else the call
+            call = self.predict_node
+            start = _handler_start(ctx.document.tree, call.lineno) or call.lineno
+            end = call.end_lineno or call.lineno
+            ctx.emit(self.meta, None, confidence, [*values, ("uses_model", "yes")], line=start, end_line=end,
+                     snippet=ctx.document.snippet(start, end))
+
+
+def _handler_start(tree: ast.AST | None, line: int) -> int | None:
+    """First line (decorators included) of the innermost function containing ``line``."""
+    best: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for node in ast.walk(tree) if tree is not None else ():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= line <= (node.end_lineno or 0):
+            if best is None or node.lineno > best.lineno:
+                best = node
+    if best is None:
+        return None
+    return min([best.lineno, *(d.lineno for d in best.decorator_list)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.support.code_metrics import code_metrics
 from proofolio.models import Confidence
 
 
@@ -16,7 +17,9 @@ class FunctionsClasses(FileDetector):
         what=(
             "Functions, methods and classes defined in a file: one evidence per file at the first definition, "
             "with the counts as values. High confidence in .py modules; in notebooks medium when there is a class "
-            "or at least three functions, otherwise low (top-to-bottom notebook scripting is weak evidence)."
+            "or at least three functions, otherwise low (top-to-bottom notebook scripting is weak evidence). For .py "
+            "modules the values add radon's cyclomatic complexity (cc_average, cc_max, cc_max_block) and "
+            "maintainability index (mi, mi_rank A-C; skipped above 100 KB or for data-like files): shown, not scored."
         ),
         why="Employers want Python beyond scripting: reusable functions and classes are the first sign of it.",
         example='''
@@ -60,5 +63,8 @@ class FeatureBuilder:
         else:
             confidence = Confidence.HIGH
         line = self.first.lineno  # type: ignore[attr-defined]
-        values = (("functions", str(self.functions)), ("methods", str(self.methods)), ("classes", str(self.classes)))
+        values = (
+            ("functions", str(self.functions)), ("methods", str(self.methods)), ("classes", str(self.classes)),
+            *code_metrics(ctx.document),
+        )
         ctx.emit(self.meta, None, confidence, values, line=line, snippet=ctx.document.snippet(line, line))

@@ -1,0 +1,1 @@
+"""Domain tags that need more than a catalogue row."""

@@ -1,0 +1,58 @@
+"""SE-no-random-seed: a project that trains models but never fixes a random seed."""
+
+from __future__ import annotations
+
+import re
+
+from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector
+from proofolio.models import Confidence, Severity
+
+# random_state=42, np.random.seed(0), torch.manual_seed, tf.random.set_seed, seed=7, seed_everything ...
+SEED = re.compile(
+    r"random_state\s*=\s*(?!None)\w|\bseed\s*\(|manual_seed|set_seed|seed_everything|\bseed\s*=\s*\d|"
+    r"random_seed|PYTHONHASHSEED|SEED\s*=\s*\d"
+)
+CODE_SUFFIXES = (".py", ".ipynb")
+# Model families fitted deterministically (maximum likelihood ARIMA/exponential smoothing): no seed needed.
+DETERMINISTIC = frozenset({"MOD-time-series-model"})
+
+
+class NoRandomSeed(RepoDetector):
+    meta = DetectorMeta(
+        id="SE-no-random-seed",
+        skill="software_engineering",
+        title="Negative signal (info): trains models with no random seed anywhere in the project",
+        what=(
+            "A project with model-building evidence (MOD-*, except deterministic time-series models) in which no .py file or notebook sets a seed: no "
+            "random_state=, np.random.seed/random.seed, torch.manual_seed, tf.random.set_seed, seed=, set_seed. "
+            "Cited at the first file that builds a model."
+        ),
+        why=(
+            "Without a seed, splits, initialisations and shuffles change on every run, so nobody (the candidate "
+            "included) can reproduce the reported numbers exactly. Informational: it does not lower the score."
+        ),
+        example='''
+model = RandomForestClassifier()                         # in a project with no seed anywhere: detected
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+''',
+        not_detected="Projects that set any seed in any file (one random_state= is enough to stay silent), and projects that build no model.",
+        scope="repo",
+        severity=Severity.INFO,
+        remediation="Fix the seeds (random_state=, np.random.seed, torch.manual_seed) so results can be reproduced.",
+    )
+
+    def check(self, repo: RepoContext) -> None:
+        models = sorted(
+            (e for e in repo.file_evidence if e.detector.startswith("MOD-") and e.detector not in DETERMINISTIC),
+            key=lambda e: e.location.sort_key(),
+        )
+        if not models:
+            return
+        for path in repo.paths:
+            if path.endswith(CODE_SUFFIXES) and SEED.search(repo.read_text(path)):
+                return
+        first = models[0].location
+        repo.emit(
+            self.meta, first.path, None, f"{first.path}: models are trained, no seed is set in any file",
+            Confidence.MEDIUM, (("files_checked", str(sum(p.endswith(CODE_SUFFIXES) for p in repo.paths))),),
+        )

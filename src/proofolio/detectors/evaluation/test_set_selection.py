@@ -1,0 +1,52 @@
+"""EVAL-test-set-selection: a model, threshold or hyperparameter chosen by its score on the test set."""
+
+from __future__ import annotations
+
+from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.support.evaluation_flow import evaluation_flow, is_preprocessor
+from proofolio.models import Confidence, Severity
+
+
+class TestSetSelection(FileDetector):
+    __test__ = False  # not a pytest class
+    meta = DetectorMeta(
+        id="EVAL-test-set-selection",
+        skill="model_evaluation",
+        title="Negative signal (high): model or threshold selected on the test set",
+        what=(
+            "A comparison (`if score > best`) or a selection (max/argmax/idxmax/sorted) over scores computed on the "
+            "test part of a train_test_split, e.g. a loop over models, hyperparameters or thresholds that keeps the "
+            "best test score; and any model or search fitted on the test part (`grid.fit(X_test, y_test)`)."
+        ),
+        why=(
+            "A score used to choose is no longer an unbiased estimate: the reported test result is optimistic, often "
+            "by a lot on small data. Reviewers treat it as the most serious evaluation mistake."
+        ),
+        example='''
+from sklearn.metrics import accuracy_score
+from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
+X_train, X_test, y_train, y_test = train_test_split(X, y)
+for k in range(1, 20):
+    knn = KNeighborsClassifier(n_neighbors=k).fit(X_train, y_train)
+    acc = accuracy_score(y_test, knn.predict(X_test))
+    if acc > best_acc:                                      # detected
+        best_acc, best_k = acc, k
+''',
+        not_detected=(
+            "Selection on a validation split (names with val/dev, or a split of the training data), cross-validated "
+            "search, and loops that only print test scores without choosing."
+        ),
+        severity=Severity.HIGH,
+        remediation="Choose on a validation split or with cross-validation; touch the test set once, for the final score.",
+    )
+
+    def finish(self, ctx: FileContext) -> None:
+        if "train_test_split" not in ctx.document.source:
+            return
+        flow = evaluation_flow(ctx)
+        for node, metric_line in flow.selections:
+            ctx.emit(self.meta, node, Confidence.HIGH, (("kind", "selection"), ("test_metric_line", str(metric_line))))
+        for fit in flow.fits:
+            if fit.role == "test" and not is_preprocessor(fit.receiver_type):
+                ctx.emit(self.meta, fit.node, Confidence.HIGH, (("kind", "fit on test"),))

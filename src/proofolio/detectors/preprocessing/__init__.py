@@ -1,0 +1,1 @@
+"""Data preparation detectors with logic beyond a catalogue row."""

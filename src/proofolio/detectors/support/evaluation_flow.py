@@ -1,0 +1,481 @@
+"""Where training and test data flow in one file: the analysis behind the EVAL negative signals.
+
+A reviewer reads an evaluation by following the data: what was split into train and test
+(``X_train, X_test, y_train, y_test = train_test_split(X, y)``), what each later name was
+derived from, what was fitted on which part, and what was scored on which part. This
+module walks the file once in source order (notebook cells in order) and records those
+facts; the leakage detectors only ask questions of the result. It is computed once per
+file and shared through ``FileContext.shared``.
+
+Roles: ``train``/``test`` come from a split's tuple targets (every second name is the held
+out part); ``val`` is a held-out part named ``*val*``/``*dev*`` or split from training data;
+``full`` is data derived from both train and test (``pd.concat([X_train, X_test])``).
+Roles flow through assignments (``X_test_s = scaler.transform(X_test)`` is test data);
+the receiver of a model method (``model.predict``) is not data, so a fitted model never
+carries its training data's role.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from functools import lru_cache
+
+from proofolio.detectors.base import FileContext, dotted
+from proofolio.detectors.support import is_model_type, looks_like_model_name
+
+SPLIT_APIS = frozenset({"sklearn.model_selection.train_test_split", "sklearn.cross_validation.train_test_split"})
+FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "partial_fit"})
+# Methods whose receiver is a model or transformer, never data: it carries no role.
+MODEL_METHODS = FIT_METHODS | {
+    "predict", "predict_proba", "predict_log_proba", "decision_function", "transform", "score", "evaluate",
+    "inverse_transform", "fit_predict",
+}
+PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "fit_predict"})
+METRIC_PATTERNS = (
+    "sklearn.metrics.*_score", "sklearn.metrics.*_error", "sklearn.metrics.*_loss",
+    "sklearn.metrics.classification_report", "sklearn.metrics.confusion_matrix", "sklearn.metrics.roc_curve",
+    "sklearn.metrics.precision_recall_curve", "sklearn.metrics.matthews_corrcoef",
+    "sklearn.metrics.precision_recall_fscore_support",
+)
+# Metrics that are computed on the training data by design (clustering quality).
+UNSUPERVISED_METRICS = (
+    "sklearn.metrics.silhouette_score", "sklearn.metrics.calinski_harabasz_score", "sklearn.metrics.davies_bouldin_score",
+)
+CROSS_VALIDATION_APIS = (
+    "sklearn.model_selection.cross_val*", "sklearn.model_selection.*SearchCV", "sklearn.model_selection.cross_validate",
+    "sklearn.model_selection.learning_curve", "sklearn.model_selection.validation_curve", "xgboost.cv", "lightgbm.cv",
+)
+# Transformers that learn statistics of the data they are fitted on (LabelEncoder on the
+# target only learns the class names: not leakage worth a reviewer's note).
+PREPROCESSOR_PATTERNS = (
+    "sklearn.preprocessing.*Scaler", "sklearn.preprocessing.Normalizer", "sklearn.preprocessing.QuantileTransformer",
+    "sklearn.preprocessing.PowerTransformer", "sklearn.preprocessing.OneHotEncoder",
+    "sklearn.preprocessing.OrdinalEncoder", "sklearn.preprocessing.TargetEncoder", "sklearn.preprocessing.KBinsDiscretizer",
+    "sklearn.preprocessing.PolynomialFeatures", "sklearn.impute.*", "sklearn.feature_selection.*",
+    "sklearn.decomposition.PCA", "sklearn.feature_extraction.text.*", "category_encoders.*",
+)
+# Types whose .fit never means "a model was trained on this data" for our purposes.
+UNSUPERVISED_PREFIXES = ("sklearn.cluster.", "sklearn.decomposition.", "sklearn.manifold.", "statsmodels.")
+SELECTORS = frozenset({"max", "min", "argmax", "argmin", "idxmax", "idxmin", "sorted", "nlargest", "nsmallest", "sort_values"})
+HELD_OUT_WORDS = ("val", "valid", "dev")
+TABLE_READERS = frozenset(
+    {"pandas.read_csv", "pandas.read_excel", "pandas.read_parquet", "pandas.read_sql", "pandas.read_sql_query",
+     "pandas.read_table", "pandas.read_feather", "pandas.read_json", "polars.read_csv", "polars.read_parquet"}
+)
+
+
+@lru_cache(maxsize=4096)
+def matches(name: str | None, patterns: tuple[str, ...]) -> bool:
+    """Cached: the same few qualified names are asked about for every call of a file."""
+    return name is not None and any(fnmatchcase(name, p) for p in patterns)
+
+
+def is_preprocessor(type_name: str | None) -> bool:
+    return matches(type_name, PREPROCESSOR_PATTERNS)
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    line: int
+    inputs: frozenset[str]  # names the split reads, and everything they were derived from
+    train: tuple[str, ...]
+    test: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    node: ast.Call
+    receiver: str | None
+    receiver_type: str | None
+    role: str | None  # role of the data fitted on
+    roots: frozenset[str]  # names the fitted data reads
+    from_table: bool = False  # the data derives from a table read in this file (pandas.read_csv ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    node: ast.Call
+    api: str
+    role: str | None  # train, test, val, full or None
+    on_fit_data: bool  # predictions/score on exactly the data the model was fitted on
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A model used on data after training: predict/score/evaluate."""
+
+    line: int
+    receiver: str
+    role: str | None
+
+
+@dataclass(slots=True)
+class EvaluationFlow:
+    splits: list[Split] = field(default_factory=list)
+    fits: list[Fit] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    uses: list[Use] = field(default_factory=list)
+    selections: list[tuple[ast.AST, int]] = field(default_factory=list)  # (node, line of the test metric)
+    cross_validation: bool = False
+
+    def held_out_metric(self) -> bool:
+        return self.cross_validation or any(m.role in ("test", "val") for m in self.metrics)
+
+
+def _combine(roles: set[str]) -> str | None:
+    if "full" in roles or {"train", "test"} <= roles:
+        return "full"
+    for role in ("test", "val", "train"):
+        if role in roles:
+            return role
+    return None
+
+
+class _Walker:
+    def __init__(self, ctx: FileContext) -> None:
+        self.ctx = ctx
+        self.flow = EvaluationFlow()
+        self.roles: dict[str, str] = {}
+        self.deps: dict[str, set[str]] = {}  # name → names its value was computed from
+        self.types: dict[str, str] = {}
+        self.fitted_on: dict[str, frozenset[str]] = {}  # model name → roots of its training data
+        self.predicted: dict[str, tuple[str, frozenset[str]]] = {}  # y_pred → (model, roots of the data)
+        self.test_scores: dict[str, int] = {}  # names holding test-set scores → line of the metric
+        self.tables: set[str] = set()
+        self._qualified: dict[int, str | None] = {}  # call node id → resolved name (nodes live as long as the walk)  # names holding data read from a table file, or derived from it
+
+    # --- expressions ---------------------------------------------------------------
+    def qualified(self, call: ast.Call) -> str | None:
+        key = id(call)
+        if key not in self._qualified:
+            self._qualified[key] = self.ctx.call_target(call).qualified
+        return self._qualified[key]
+
+    def type_of(self, node: ast.AST) -> str | None:
+        if isinstance(node, ast.Call):
+            name = self.qualified(node)
+            if name and name.rsplit(".", 1)[-1][:1].isupper():
+                return name
+            if isinstance(node.func, ast.Attribute) and node.func.attr in ("fit", "set_params"):
+                return self.type_of(node.func.value)
+            return None
+        name = dotted(node)
+        if name is None:
+            return None
+        return self.types.get(name) or self.ctx.variable_types.get(name)
+
+    def names(self, node: ast.AST | None) -> set[str]:
+        """Names an expression reads as data (receivers of model methods excluded)."""
+        found: set[str] = set()
+        stack: list[ast.AST] = [node] if node is not None else []
+        while stack:
+            item = stack.pop()
+            if isinstance(item, ast.Call):
+                stack.extend(item.args)
+                stack.extend(k.value for k in item.keywords)
+                func = item.func
+                if isinstance(func, ast.Attribute) and func.attr not in MODEL_METHODS:
+                    stack.append(func.value)
+                continue
+            if isinstance(item, (ast.Lambda, ast.FunctionDef)):
+                continue
+            name = dotted(item) if isinstance(item, (ast.Name, ast.Attribute)) else None
+            if name is not None:
+                found.add(name)
+                head = name.split(".", 1)[0]
+                found.add(head)
+                if isinstance(item, ast.Name):
+                    continue
+            stack.extend(ast.iter_child_nodes(item))
+        return found
+
+    def role(self, node: ast.AST | None) -> str | None:
+        return _combine({self.roles[n] for n in self.names(node) if n in self.roles})
+
+    def ancestors(self, names: set[str]) -> frozenset[str]:
+        seen = set(names)
+        stack = list(names)
+        while stack:
+            for parent in self.deps.get(stack.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return frozenset(seen)
+
+    # --- statements ----------------------------------------------------------------
+    def body(self, statements: list[ast.stmt]) -> None:
+        for statement in statements:
+            self.statement(statement)
+
+    def statement(self, node: ast.stmt) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.body(node.body)
+            return
+        if isinstance(node, (ast.For, ast.AsyncFor)):
+            self.expression(node.iter)
+            self.body(node.body)
+            self.body(node.orelse)
+            return
+        if isinstance(node, ast.While):
+            self.expression(node.test)
+            self.body(node.body)
+            self.body(node.orelse)
+            return
+        if isinstance(node, ast.If):
+            self.condition(node.test)
+            self.expression(node.test)
+            self.body(node.body)
+            self.body(node.orelse)
+            return
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                self.expression(item.context_expr)
+            self.body(node.body)
+            return
+        if isinstance(node, ast.Try):
+            self.body(node.body)
+            for handler in node.handlers:
+                self.body(handler.body)
+            self.body(node.orelse)
+            self.body(node.finalbody)
+            return
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            if node.value is not None:
+                self.expression(node.value)
+                self.assign(node)
+            return
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                self.expression(child)
+
+    def condition(self, test: ast.expr) -> None:
+        """`if score > best:` where score is a test-set metric: a choice made on the test set."""
+        for item in ast.walk(test):
+            if isinstance(item, ast.Compare):
+                line = self._test_score_in(item)
+                if line is not None:
+                    self.flow.selections.append((item, line))
+                    return
+
+    def _test_score_in(self, node: ast.AST) -> int | None:
+        for name in self.names(node):
+            if name in self.test_scores:
+                return self.test_scores[name]
+        for item in ast.walk(node):
+            if isinstance(item, ast.Call):
+                metric = self.metric(item, record=False)
+                if metric is not None and metric.role == "test":
+                    return item.lineno
+        return None
+
+    def expression(self, node: ast.AST) -> None:
+        for item in ast.walk(node):
+            if isinstance(item, ast.Call):
+                self.call(item)
+            elif isinstance(item, ast.IfExp):
+                self.condition(item.test)
+
+    def call(self, node: ast.Call) -> None:
+        func = node.func
+        qualified = self.qualified(node)
+        if matches(qualified, CROSS_VALIDATION_APIS):
+            self.flow.cross_validation = True
+        method = func.attr if isinstance(func, ast.Attribute) else None
+        if method in FIT_METHODS:
+            self.fit(node, func)  # type: ignore[arg-type]
+            if any(k.arg in ("validation_data", "validation_split", "eval_set") for k in node.keywords):
+                self.flow.cross_validation = True  # Keras/XGBoost report held-out metrics while fitting
+        self.metric(node)
+        if isinstance(func, ast.Attribute) and method in PREDICT_METHODS | {"score", "evaluate"}:
+            receiver = dotted(func.value)
+            if receiver is not None:
+                self.flow.uses.append(Use(node.lineno, receiver, self.role(_data_arg(node))))
+        if isinstance(func, (ast.Name, ast.Attribute)):
+            last = func.id if isinstance(func, ast.Name) else func.attr
+            if last in SELECTORS and (qualified is None or not qualified.startswith("sklearn.")):
+                inside = [*node.args, *(k.value for k in node.keywords)]
+                if isinstance(func, ast.Attribute):
+                    inside.append(func.value)
+                for arg in inside:
+                    line = self._test_score_in(arg)
+                    if line is not None:
+                        self.flow.selections.append((node, line))
+                        break
+        if isinstance(func, ast.Attribute) and method in ("append", "extend", "add", "update") and node.args:
+            line = self._test_score_in(node.args[0])
+            target = dotted(func.value)
+            if line is not None and target is not None:
+                self.test_scores[target] = line
+
+    def fit(self, node: ast.Call, func: ast.Attribute) -> None:
+        receiver = dotted(func.value)
+        receiver_type = self.type_of(func.value)
+        if not (
+            is_model_type(receiver_type)
+            or is_preprocessor(receiver_type)
+            or (receiver_type or "").startswith(("sklearn.", "imblearn.", "category_encoders."))
+            or (receiver is not None and looks_like_model_name(receiver))
+        ):
+            return
+        data = _data_arg(node)
+        if data is None:
+            return
+        roots = frozenset(self.names(data))
+        fit = Fit(node, receiver, receiver_type, self.role(data), roots, bool(roots & self.tables))
+        self.flow.fits.append(fit)
+        if receiver is not None:
+            self.fitted_on[receiver] = roots
+
+    def metric(self, node: ast.Call, record: bool = True) -> Metric | None:
+        qualified = self.qualified(node)
+        func = node.func
+        if matches(qualified, METRIC_PATTERNS) and not matches(qualified, UNSUPERVISED_METRICS):
+            args = [*node.args, *(k.value for k in node.keywords)]
+            api = qualified or ""
+        elif isinstance(func, ast.Attribute) and func.attr in ("score", "evaluate") and node.args:
+            receiver = dotted(func.value)
+            receiver_type = self.type_of(func.value)
+            if (receiver_type or "").startswith(UNSUPERVISED_PREFIXES):
+                return None
+            if not (is_model_type(receiver_type) or (receiver is not None and looks_like_model_name(receiver))):
+                return None
+            args = list(node.args)
+            api = f"{receiver}.{func.attr}"
+            if receiver is not None and receiver in self.fitted_on and self.names(node.args[0]) == set(self.fitted_on[receiver]):
+                return self._record(Metric(node, api, self.role(node.args[0]) or "train", True), record)
+        else:
+            return None
+        role = _combine({r for a in args if (r := self.role(a)) is not None})
+        on_fit = any(self._predicts_on_fit_data(a) for a in args)
+        if role is None and on_fit:
+            role = "train"
+        return self._record(Metric(node, api, role, on_fit), record)
+
+    def _record(self, metric: Metric, record: bool) -> Metric:
+        if record:
+            self.flow.metrics.append(metric)
+        return metric
+
+    def _predicts_on_fit_data(self, node: ast.AST) -> bool:
+        """`model.predict(X)` (inline or through `y_pred = ...`) where `model.fit(X, y)` came before."""
+        for item in ast.walk(node):
+            if isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute) and item.func.attr in PREDICT_METHODS:
+                receiver = dotted(item.func.value)
+                data = _data_arg(item)
+                if receiver in self.fitted_on and data is not None and frozenset(self.names(data)) == self.fitted_on[receiver]:
+                    return True
+            name = dotted(item) if isinstance(item, ast.Name) else None
+            if name is not None and name in self.predicted:
+                model, roots = self.predicted[name]
+                if self.fitted_on.get(model) == roots:
+                    return True
+        return False
+
+    # --- assignments ---------------------------------------------------------------
+    def assign(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        value = node.value
+        assert value is not None
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if isinstance(value, ast.Call) and self.qualified(value) in SPLIT_APIS:
+            for target in targets:
+                if isinstance(target, (ast.Tuple, ast.List)):
+                    self.split(value, target)
+            return
+        read = self.names(value)
+        role = self.role(value)
+        from_table = bool(read & self.tables) or any(
+            isinstance(n, ast.Call) and self.qualified(n) in TABLE_READERS for n in ast.walk(value)
+        )
+        is_fit = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("fit",)
+        value_type = self.type_of(value)
+        test_line = self._test_score_in(value)
+        prediction = _prediction(value)
+        for target in targets:
+            for element in _flatten(target):
+                name = dotted(element.value if isinstance(element, (ast.Subscript, ast.Starred)) else element)
+                if name is None:
+                    continue
+                if isinstance(element, (ast.Subscript,)) or isinstance(node, ast.AugAssign):
+                    self.deps.setdefault(name, set()).update(read - {name})
+                else:
+                    self.deps[name] = read - {name}
+                if role is not None and not is_fit:
+                    self.roles[name] = role if not isinstance(element, ast.Subscript) else _combine({role, self.roles.get(name, role)}) or role
+                elif not isinstance(element, ast.Subscript) and not isinstance(node, ast.AugAssign):
+                    self.roles.pop(name, None)
+                if from_table:
+                    self.tables.add(name)
+                if value_type is not None and element is target:
+                    self.types[name] = value_type
+                if test_line is not None:
+                    self.test_scores[name] = test_line
+                if is_fit and element is target and isinstance(value, ast.Call):
+                    data = _data_arg(value)
+                    if data is not None:
+                        self.fitted_on[name] = frozenset(self.names(data))
+                if prediction is not None and element is target:
+                    model, data = prediction
+                    self.predicted[name] = (model, frozenset(self.names(data)))
+
+    def split(self, call: ast.Call, target: ast.Tuple | ast.List) -> None:
+        names = [dotted(e) for e in target.elts]
+        inputs = set()
+        for arg in call.args:
+            inputs |= self.names(arg)
+        input_role = _combine({self.roles[n] for n in inputs if n in self.roles})
+        train = tuple(n for n in names[0::2] if n)
+        held = tuple(n for n in names[1::2] if n)
+        for name in train:
+            self.roles[name] = "train"
+        test: list[str] = []
+        for name in held:
+            validation = input_role == "train" or any(w in name.lower() for w in HELD_OUT_WORDS)
+            self.roles[name] = "val" if validation else "test"
+            if not validation:
+                test.append(name)
+        for name in (*train, *held):
+            self.deps[name] = set(inputs)
+            if inputs & self.tables:
+                self.tables.add(name)
+        self.flow.splits.append(Split(call.lineno, self.ancestors(inputs), train, tuple(test)))
+
+
+def _flatten(target: ast.AST) -> list[ast.AST]:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [x for e in target.elts for x in _flatten(e)]
+    return [target]
+
+
+def _data_arg(call: ast.Call) -> ast.AST | None:
+    if call.args:
+        return call.args[0]
+    for keyword in call.keywords:
+        if keyword.arg in ("X", "x", "data", "train_dataset"):
+            return keyword.value
+    return None
+
+
+def _prediction(value: ast.AST) -> tuple[str, ast.AST] | None:
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in PREDICT_METHODS:
+        receiver = dotted(value.func.value)
+        data = _data_arg(value)
+        if receiver is not None and data is not None:
+            return receiver, data
+    return None
+
+
+FLOW_KEY = "evaluation_flow"
+
+
+def evaluation_flow(ctx: FileContext) -> EvaluationFlow:
+    """The file's flow, computed on first request and shared by every detector that asks."""
+    flow = ctx.shared.get(FLOW_KEY)
+    if flow is None:
+        walker = _Walker(ctx)
+        if ctx.document.tree is not None:
+            walker.body(ctx.document.tree.body)
+        flow = walker.flow
+        ctx.shared[FLOW_KEY] = flow
+    return flow  # type: ignore[return-value]

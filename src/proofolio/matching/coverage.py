@@ -1,0 +1,131 @@
+"""Set a posting's requirements against a report: evidence level and best link, and the gaps.
+
+A requirement naming a specific technology (a vocabulary term with ``modules``/``detectors``)
+is covered only by evidence of that technology: a strong "Model building" made of scikit-learn
+does not cover "PyTorch" — it is shown as partial, with the gap saying what would show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from proofolio.detectors.registry import default_registry
+from proofolio.links import display_location, permalink
+from proofolio.matching.requirements import Requirement
+from proofolio.models import Evidence, Level, Result, SkillAssessment
+from proofolio.reporters.json_report import sources_by_name
+from proofolio.taxonomy import Taxonomy
+
+__all__ = ["Coverage", "CoverageRow", "Gap", "Status", "cover"]
+
+Status = Literal["covered", "partial", "gap"]
+_SHOWN = (Level.DEMONSTRATED, Level.STRONG)
+MAX_HINT_DETECTORS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    requirement: Requirement
+    skill_name: str
+    level: Level | None  # None: the report has no such skill (another taxonomy)
+    score: int | None
+    status: Status
+    specific: bool  # the evidence shows this very technology, not just the skill
+    where: str | None  # display location of the best evidence
+    link: str | None  # its permalink at the pinned commit, when it can be pinned
+    detector: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    requirement: str
+    skill: str
+    skill_name: str
+    status: Status
+    demonstrate: str  # what would demonstrate it
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    posting: str
+    target: str
+    rows: tuple[CoverageRow, ...]
+    gaps: tuple[Gap, ...]
+
+    def counts(self) -> dict[str, int]:
+        out = {"covered": 0, "partial": 0, "gap": 0}
+        for row in self.rows:
+            out[row.status] += 1
+        return out
+
+
+def _matches_term(ev: Evidence, req: Requirement) -> bool:
+    term = req.term
+    if term is None:
+        return False
+    if ev.detector in term.detectors:
+        return True
+    api = ev.value("api") or ""
+    return any(api == m or api.startswith(m + ".") for m in term.modules)
+
+
+def _best(a: SkillAssessment, req: Requirement) -> tuple[Evidence | None, bool]:
+    """The evidence to link (specific to the term when possible) and whether it is specific."""
+    positive = [e for e in a.evidence if e.severity is None]
+    term = req.term
+    if term is not None and term.needs_own_evidence:
+        specific = next((e for e in positive if _matches_term(e, req)), None)
+        if specific is not None:
+            return specific, True
+        fired = any(d in a.detectors for d in term.detectors)
+        return (positive[0] if positive else None), fired
+    return (positive[0] if positive else None), True
+
+
+def _demonstrate(req: Requirement, taxonomy: Taxonomy, a: SkillAssessment | None, titles: dict[str, str]) -> str:
+    parts: list[str] = []
+    term = req.term
+    if term is not None and term.hint:
+        parts.append(term.hint)
+    elif term is not None and term.modules:
+        parts.append(f"code that calls {', '.join(term.modules[:3])}")
+    elif term is not None and term.detectors:
+        parts.append("; ".join(titles[d] for d in term.detectors[:MAX_HINT_DETECTORS] if d in titles))
+    skill = taxonomy.skill(req.skill)
+    if skill is not None and (term is None or not parts):
+        fired = set(a.detectors) if a else set()
+        missing = [t for d, t in titles.items() if d not in fired and (skill.weight_for(d) or 0) > 0]
+        parts.append(skill.description)
+        if missing:
+            parts.append("e.g. " + "; ".join(missing[:MAX_HINT_DETECTORS]))
+    return " — ".join(p for p in parts if p)
+
+
+def cover(result: Result, requirements: list[Requirement], taxonomy: Taxonomy, posting: str = "") -> Coverage:
+    """One row per requirement, in the posting's order, and the gaps with what would fill them."""
+    by_skill = {a.skill: a for a in result.assessments}
+    sources = sources_by_name(result)
+    titles = {m.id: m.title for m in default_registry().metas()}
+    rows: list[CoverageRow] = []
+    gaps: list[Gap] = []
+    for req in requirements:
+        a = by_skill.get(req.skill)
+        skill = taxonomy.skill(req.skill)
+        name = a.name if a else (skill.name if skill else req.skill)
+        if a is None or a.level in (Level.NONE, Level.NOT_ASSESSED):
+            status: Status = "gap"
+            ev, specific = None, False
+        else:
+            ev, specific = _best(a, req)
+            status = "covered" if a.level in _SHOWN and specific else "partial"
+        rows.append(CoverageRow(
+            requirement=req, skill_name=name, level=a.level if a else None, score=a.score if a else None,
+            status=status, specific=specific and ev is not None,
+            where=display_location(ev.location, with_repo=True) if ev else None,
+            link=permalink(ev.location, sources.get(ev.location.repo)) if ev else None,
+            detector=ev.detector if ev else None,
+        ))
+        if status != "covered":
+            gaps.append(Gap(req.label, req.skill, name, status, _demonstrate(req, taxonomy, a, titles)))
+    return Coverage(posting, result.target, tuple(rows), tuple(gaps))

@@ -1,0 +1,90 @@
+"""Read a job posting as plain text: a file (.txt, .md, .html) or standard input.
+
+HTML is reduced to its visible text with the stdlib HTMLParser (script/style bodies dropped,
+entities decoded, block elements become line breaks); nothing is fetched or executed.
+"""
+
+from __future__ import annotations
+
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+__all__ = ["PostingError", "html_to_text", "read_posting"]
+
+MAX_BYTES = 2_000_000
+_BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "footer", "hr", "dt", "dd"}
+_HIDDEN = {"script", "style", "template", "noscript", "head", "title"}
+
+
+class PostingError(ValueError):
+    """The posting cannot be read (missing, binary, too large, empty)."""
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of an HTML document, one block per line."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _looks_like_html(name: str, text: str) -> bool:
+    if name.lower().endswith((".html", ".htm")):
+        return True
+    head = text.lstrip()[:200].lower()
+    return head.startswith(("<!doctype html", "<html"))
+
+
+def read_posting(source: str) -> str:
+    """The posting's text; ``-`` reads standard input."""
+    if source == "-":
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        try:
+            if path.is_dir():
+                raise PostingError(f"{source} is a directory, not a posting")
+            if path.stat().st_size > MAX_BYTES:
+                raise PostingError(f"{source} is larger than {MAX_BYTES // 1_000_000} MB: not a job posting")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise PostingError(f"posting not found: {source}") from None
+        except OSError as exc:
+            raise PostingError(f"cannot read {source}: {exc.strerror or exc}") from None
+        name = path.name
+    if len(data) > MAX_BYTES:
+        raise PostingError(f"{name} is larger than {MAX_BYTES // 1_000_000} MB: not a job posting")
+    if b"\x00" in data[:8192]:
+        raise PostingError(f"{name} is binary, not a text posting")
+    text = data.decode("utf-8", errors="replace")
+    if _looks_like_html(name, text):
+        text = html_to_text(text)
+    if not text.strip():
+        raise PostingError(f"{name} is empty")
+    return text

@@ -1,0 +1,58 @@
+"""Cloning into the cache: the token travels only as a header to the API's host; reuse and failures."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+
+import pytest
+from support import CANDIDATE, git
+
+from proofolio.sources.clone import CloneError, clone_or_update, git_env
+
+
+def test_token_goes_as_a_header_to_the_api_host_only() -> None:
+    env = git_env("https://github.com/alex/churn.git", "ghp_X", "github.com")
+    assert env["GIT_TERMINAL_PROMPT"] == "0"
+    assert env["GIT_CONFIG_COUNT"] == "1" and env["GIT_CONFIG_KEY_0"] == "http.extraHeader"
+    assert env["GIT_CONFIG_VALUE_0"] == "Authorization: Basic " + base64.b64encode(b"x-access-token:ghp_X").decode()
+    for url, token in (("https://evil.example/alex/churn.git", "ghp_X"), ("https://github.com/a/b.git", None)):
+        env = git_env(url, token, "github.com")
+        assert "GIT_CONFIG_COUNT" not in env and "ghp_X" not in "".join(env.values())
+
+
+@pytest.fixture()
+def bare(tmp_path: Path) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    git(work, "init", "-q")
+    (work / "a.py").write_text("x = 1\n")
+    git(work, "add", ".")
+    git(work, "commit", "-qm", "one", author=CANDIDATE)
+    repo = tmp_path / "served.git"
+    git(tmp_path, "clone", "-q", "--bare", str(work), str(repo))
+    git(repo, "config", "uploadpack.allowFilter", "true")
+    return repo
+
+
+def test_clone_then_fetch_then_cached_when_the_remote_is_gone(bare: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "cache" / "alex" / "served"
+    url = bare.as_uri()  # file:// so the partial-clone filter applies (a plain path ignores it)
+    first = clone_or_update(url, dest)
+    assert first.action == "cloned" and (dest / "a.py").read_text() == "x = 1\n"
+    assert git(dest, "config", "remote.origin.partialclonefilter") == "blob:limit=1048576"
+    assert clone_or_update(url, dest).action == "fetched"
+    shutil.rmtree(bare)
+    stale = clone_or_update(url, dest)
+    assert stale.action == "cached" and stale.warning and "could not update the cached clone" in stale.warning
+    assert clone_or_update(url, dest, offline=True).action == "cached"
+
+
+def test_failures_are_one_line_errors(tmp_path: Path) -> None:
+    with pytest.raises(CloneError, match="not in the cache"):
+        clone_or_update("https://github.com/a/b.git", tmp_path / "none", offline=True)
+    with pytest.raises(CloneError) as caught:
+        clone_or_update((tmp_path / "missing.git").as_uri(), tmp_path / "dest", token="ghp_SECRET", token_host="")
+    assert "\n" not in str(caught.value) and "ghp_SECRET" not in str(caught.value)
+    assert not (tmp_path / "dest").exists() and not list(tmp_path.glob("dest.partial-*"))

@@ -1,0 +1,179 @@
+"""The train/test data flow behind the negative signals: roles from tuple targets, derived names."""
+
+from __future__ import annotations
+
+import textwrap
+
+from proofolio.detectors.base import FileContext
+from proofolio.detectors.engine import detect_file
+from proofolio.detectors.registry import default_registry
+from proofolio.detectors.support.evaluation_flow import evaluation_flow
+from proofolio.documents import read_document
+
+REGISTRY = default_registry()
+SIGNALS = ("EVAL-leakage-preprocessing-before-split", "EVAL-test-set-selection", "EVAL-refit-includes-test",
+           "EVAL-train-set-scoring")
+HEADER = """
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, f1_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import MinMaxScaler
+"""
+
+
+def signals(body: str) -> list[tuple[int, str]]:
+    source = textwrap.dedent(HEADER).lstrip("\n") + textwrap.dedent(body).lstrip("\n")
+    document = read_document("a.py", source.encode())
+    found, problems = detect_file(document, REGISTRY.file_detectors(), "r", None)
+    assert not problems
+    offset = len(textwrap.dedent(HEADER).lstrip("\n").splitlines())
+    return sorted((e.location.line - offset, e.detector) for e in found if e.detector in SIGNALS)  # type: ignore[operator]
+
+
+def flow(body: str):  # type: ignore[no-untyped-def]
+    document = read_document("a.py", (textwrap.dedent(HEADER) + textwrap.dedent(body)).encode())
+    return evaluation_flow(FileContext(document, "r", None))
+
+
+def test_tuple_targets_give_train_and_test_roles() -> None:
+    f = flow("""
+        a_tr, a_te, b_tr, b_te, w_tr, w_te = train_test_split(A, B, W, random_state=0)
+        X_tr, X_val, y_tr, y_val = train_test_split(a_tr, b_tr, random_state=0)
+    """)
+    first, second = f.splits
+    assert (first.train, first.test) == (("a_tr", "b_tr", "w_tr"), ("a_te", "b_te", "w_te"))
+    assert (second.train, second.test) == (("X_tr", "y_tr"), ())  # a split of training data is validation
+
+
+def test_derived_names_carry_the_role() -> None:
+    assert signals("""
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+        X_test_scaled = MinMaxScaler().fit(X_train).transform(X_test)
+        clf = LogisticRegression().fit(X_test_scaled, y_test)
+    """) == [(3, "EVAL-test-set-selection")]
+
+
+def test_scaling_unrelated_data_or_after_the_split_is_fine() -> None:
+    assert signals("""
+        reference = pd.read_csv("ref.csv")
+        MinMaxScaler().fit(reference)
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+        scaler = MinMaxScaler().fit(X_train)
+    """) == []
+
+
+def test_preprocessing_on_a_frame_later_split_through_derived_names() -> None:
+    assert signals("""
+        df = pd.read_csv("a.csv")
+        df[["a", "b"]] = MinMaxScaler().fit_transform(df[["a", "b"]])
+        features = df.drop(columns="y")
+        X_train, X_test, y_train, y_test = train_test_split(features, df["y"])
+    """) == [(2, "EVAL-leakage-preprocessing-before-split")]
+
+
+def test_selection_by_comprehension_and_sorted() -> None:
+    assert signals("""
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+        scores = {c: f1_score(y_test, LogisticRegression(C=c).fit(X_train, y_train).predict(X_test)) for c in (0.1, 1)}
+        best = sorted(scores.items(), key=lambda kv: kv[1])[-1]
+    """) == [(3, "EVAL-test-set-selection")]
+
+
+def test_printing_test_scores_in_a_loop_is_not_selection() -> None:
+    assert signals("""
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+        for c in (0.1, 1):
+            model = LogisticRegression(C=c).fit(X_train, y_train)
+            print(c, accuracy_score(y_test, model.predict(X_test)))
+    """) == []
+
+
+def test_refit_after_reporting_is_fine_refit_before_is_not() -> None:
+    body = """
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+        model = LogisticRegression()
+        model.fit(X_train, y_train)
+        print(accuracy_score(y_test, model.predict(X_test)))
+        model.fit(X, y)
+    """
+    assert signals(body) == []
+    assert signals(body.rstrip(" ") + "        print(model.score(X_test, y_test))\n") == [(5, "EVAL-refit-includes-test")]
+
+
+def test_train_scores_next_to_cross_validation_are_fine() -> None:
+    assert signals("""
+        from sklearn.model_selection import cross_val_score
+        model = LogisticRegression().fit(X, y)
+        print(model.score(X, y), cross_val_score(LogisticRegression(), X, y, cv=5).mean())
+    """) == []
+    assert signals("""
+        model = LogisticRegression().fit(X, y)
+        print(model.score(X, y))
+    """) == [(2, "EVAL-train-set-scoring")]
+
+
+def test_signals_carry_severity_and_remediation() -> None:
+    metas = {m.id: m for m in REGISTRY.metas()}
+    assert {i: metas[i].severity.value for i in SIGNALS} == {  # type: ignore[union-attr]
+        "EVAL-leakage-preprocessing-before-split": "low", "EVAL-test-set-selection": "high",
+        "EVAL-refit-includes-test": "high", "EVAL-train-set-scoring": "high"}
+    assert metas["SE-no-random-seed"].severity.value == "info"  # type: ignore[union-attr]
+    assert all(metas[i].remediation for i in (*SIGNALS, "SE-no-random-seed"))
+    assert all(m.severity is None for m in metas.values() if m.id not in (*SIGNALS, "SE-no-random-seed"))
+
+
+# --------------------------------------------------------------------------- radon values on PY evidence
+def test_python_evidence_shows_radon_complexity_and_maintainability() -> None:
+    source = textwrap.dedent('''
+        def grade(score):
+            if score > 90:
+                return "A"
+            elif score > 80:
+                return "B"
+            for bonus in range(3):
+                if score + bonus > 80:
+                    return "B-"
+            return "C"
+
+
+        def add(a, b):
+            return a + b
+    ''').lstrip()
+    document = read_document("grades.py", source.encode())
+    found, _ = detect_file(document, REGISTRY.file_detectors(), "r", None)
+    [item] = [e for e in found if e.detector == "PY-functions-classes"]
+    assert (item.value("cc_max"), item.value("cc_max_block"), item.value("cc_average")) == ("5", "grade", "3.0")
+    assert item.value("mi_rank") == "A" and 0 < int(item.value("mi") or 0) <= 100
+
+
+def test_radon_maintainability_is_skipped_for_data_like_files() -> None:
+    from proofolio.detectors.support.code_metrics import code_metrics
+
+    rows = ",\n".join(f"    ({i}, {i * 2}, 'row{i}')" for i in range(200))
+    data = read_document("table.py", f"ROWS = [\n{rows}\n]\n\n\ndef first():\n    return ROWS[0]\n".encode())
+    keys = [k for k, _ in code_metrics(data)]
+    assert "cc_max" in keys and "mi" not in keys
+    notebook = read_document("n.ipynb", b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    assert code_metrics(notebook) == ()
+
+
+# --------------------------------------------------------------------------- tutorial datasets
+def test_data_loading_names_tutorial_datasets_from_loader_or_path() -> None:
+    from support import ROOT
+
+    path = ROOT / "fixtures" / "detectors" / "PRE-data-loading" / "positive.py"
+    document = read_document("positive.py", path.read_bytes())
+    found, _ = detect_file(document, REGISTRY.file_detectors(), "r", None)
+    datasets = [(e.location.line, e.value("dataset")) for e in found if e.detector == "PRE-data-loading"]
+    assert datasets == [(9, None), (10, "Titanic"), (11, "Iris"), (12, "California housing"), (13, "MNIST"),
+                        (14, "Fashion-MNIST"), (15, "IMDB"), (16, "Tips"), (17, None)]
+
+
+def test_tutorial_names_match_whole_words() -> None:
+    from proofolio.detectors.support.tutorial_datasets import tutorial_dataset
+
+    assert [tutorial_dataset(t) for t in ("winequality-red.csv", "swine_flu.csv", "load_breast_cancer", "cifar10",
+                                          "CIFAR100", "data/virus.csv", "sales_2023.csv")] == [
+        "Wine", None, "Breast cancer", "CIFAR-10", "CIFAR-100", None, None]

@@ -1,0 +1,227 @@
+"""`proofolio match`: requirements found in the bundled postings, and coverage against a report.
+
+Requirement detection is checked exactly on the three postings in examples/postings (what the
+posting says, its line, how often); coverage is checked on a hand-built report so every status
+(covered / partial / gap) and every link is known; the CLI runs as the installed script.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from support import ROOT
+from test_reporters import BLOB, GH, SHA, sample_result
+
+from proofolio.matching import cover, find_requirements, html_to_text, load_vocabulary, read_posting
+from proofolio.matching.posting import PostingError
+from proofolio.matching.requirements import alias_pattern
+from proofolio.matching.vocabulary import VocabularyError, parse_vocabulary
+from proofolio.models import Confidence, Evidence, Level, Location, SkillAssessment
+from proofolio.reporters.json_report import render_json
+from proofolio.taxonomy import load_default_taxonomy
+
+POSTINGS = ROOT / "examples" / "postings"
+SCRIPT = Path(sys.executable).with_name("proofolio")
+
+
+def _found(name: str) -> list[tuple[str, str, str, int, int]]:
+    text = read_posting(str(POSTINGS / name))
+    return [(r.label, r.skill, r.found, r.line, r.count)
+            for r in find_requirements(text, load_default_taxonomy(), load_vocabulary())]
+
+
+def test_fraud_posting_requirements() -> None:
+    assert _found("ml-engineer-fraud.md") == [
+        ("machine learning", "model_building", "Machine Learning", 1, 2),
+        ("fraud detection", "domains", "Fraud Detection", 1, 4),
+        ("production", "deployment_mlops", "production", 7, 2),
+        ("tabular data", "domains", "tabular", 11, 1),
+        ("gradient boosting", "model_building", "gradient boosting", 11, 1),
+        ("feature engineering", "data_preprocessing", "feature engineering", 13, 1),
+        ("cross-validation", "model_evaluation", "cross-validation", 14, 1),
+        ("model metrics", "model_evaluation", "precision", 14, 2),
+        ("model serving", "deployment_mlops", "FastAPI", 16, 2),
+        ("Docker", "deployment_mlops", "Docker", 16, 2),  # Docker and Kubernetes
+        ("MLflow", "deployment_mlops", "MLflow", 17, 1),
+        ("Python", "python", "Python", 21, 1),
+        ("software engineering", "software_engineering", "software engineering", 21, 1),
+        ("unit tests", "software_engineering", "unit tests", 21, 1),
+        ("Git", "collaboration", "code review", 21, 2),
+        ("CI/CD", "software_engineering", "CI/CD", 21, 1),
+        ("scikit-learn", "model_building", "scikit-learn", 22, 1),
+        ("XGBoost", "model_building", "XGBoost", 22, 1),
+        ("LightGBM", "model_building", "LightGBM", 22, 1),
+        ("PyTorch", "model_building", "PyTorch", 22, 1),
+        ("SQL", "data_preprocessing", "SQL", 23, 1),
+        ("pandas", "data_preprocessing", "pandas", 23, 1),
+        ("Airflow", "deployment_mlops", "Airflow", 29, 1),
+    ]
+
+
+def test_retail_posting_requirements_and_no_r_inside_words() -> None:
+    found = _found("data-scientist-retail.txt")
+    assert [f[0] for f in found] == [
+        "A/B testing", "time-series forecasting", "gradient boosting", "exploratory data analysis",
+        "data visualization", "data cleaning", "statistics", "hypothesis testing", "causal inference",
+        "Python", "pandas", "statsmodels", "scikit-learn", "SQL", "R", "Git",
+    ]
+    # "R is welcome" counts once; "R&D", "HR", "Requirements", "Responsibilities" do not
+    assert ("R", "statistics", "R", 20, 1) in found
+    assert ("A/B testing", "statistics", "Experimentation", 1, 3) in found  # title, A/B tests, online experiments
+
+
+def test_html_posting_is_read_as_text_without_script_or_style() -> None:
+    text = read_posting(str(POSTINGS / "nlp-engineer.html"))
+    assert "trackPageview" not in text and "font-family" not in text and "Docker" not in text
+    assert "Python & deep learning" in text and "Lexa Health · Berlin · Full-time" in text
+    labels = [f[0] for f in _found("nlp-engineer.html")]
+    assert labels == ["NLP", "Hugging Face Transformers", "PyTorch", "evaluation", "model metrics", "model serving",
+                      "Python", "neural networks", "testing", "unit tests", "Git"]
+    assert "Docker" not in labels  # only in <script> and <noscript>
+
+
+@pytest.mark.parametrize(
+    ("alias", "text", "hits"),
+    [
+        ("R", "Python or R.", ["R"]),
+        ("R", "R&D, HR, Research, R2", []),
+        ("SQL", "NoSQL and MySQL", []),
+        ("A/B testing", "run A/B tests and a/b testing", ["a/b testing"]),
+        ("fine tuning", "Fine-tuning and fine tuning", ["Fine-tuning", "fine tuning"]),
+        ("scikit-learn", "scikit-learn.", ["scikit-learn"]),
+        ("torch", "pytorch, torch and torchvision", ["torch"]),
+        ("transformers", "Transformer models, transformers", ["transformers"]),
+    ],
+)
+def test_whole_word_matching(alias: str, text: str, hits: list[str]) -> None:
+    case = alias == "R"
+    assert [m.group() for m in alias_pattern(alias, case).finditer(text)] == hits
+
+
+def test_html_to_text_decodes_entities_and_breaks_blocks() -> None:
+    assert html_to_text("<p>A&amp;B</p><ul><li>x</li><li>y</li></ul><script>z</script>") == "A&B\nx\ny"
+
+
+def test_vocabulary_is_valid_data_mapping_to_default_skills() -> None:
+    vocab = load_vocabulary()
+    skills = {s.id for s in load_default_taxonomy().skills}
+    assert len(vocab) >= 40 and {t.skill for t in vocab} <= skills
+    pytorch = next(t for t in vocab if t.name == "PyTorch")
+    assert pytorch.skill == "model_building" and "torch" in pytorch.aliases and "torch" in pytorch.modules
+    assert next(t for t in vocab if t.name == "Docker").skill == "deployment_mlops"
+    with pytest.raises(VocabularyError, match=r"\[\[term\]\] #1: needs a 'name' and a 'skill'"):
+        parse_vocabulary("[[term]]\nname = 'x'\n")
+    with pytest.raises(VocabularyError, match="'aliases' must be a list"):
+        parse_vocabulary("[[term]]\nname = 'x'\nskill = 'python'\naliases = 'y'\n")
+
+
+def _report():
+    """model_evaluation strong (sklearn CV, pinned), data_preprocessing demonstrated, deployment none."""
+    r = sample_result()
+    torchless = r.assessments[0]  # model_evaluation, strong 85, evidence cross_val_score at GH@SHA
+    building = SkillAssessment(
+        skill="model_building", name="Model building", level=Level.STRONG, score=90, reason="r", caveats=(),
+        evidence=(Evidence("MOD-sklearn-estimator", "model_building", Location(GH, SHA, "src/train.py", 20), "m = RF()",
+                           Confidence.HIGH, (("api", "sklearn.ensemble.RandomForestClassifier"),)),),
+        evidence_count=1, detectors=("MOD-sklearn-estimator",),
+    )
+    deployment = SkillAssessment("deployment_mlops", "Deployment and MLOps", Level.NONE, 0, "none", (), (), 0, ())
+    return replace(r, assessments=(torchless, building, deployment, r.assessments[1]))
+
+
+def test_coverage_statuses_links_and_gaps() -> None:
+    text = "Must know scikit-learn and PyTorch, cross-validation, Docker, data cleaning and R."
+    tax = load_default_taxonomy()
+    cov = cover(_report(), find_requirements(text, tax, load_vocabulary()), tax, "p.txt")
+    rows = [(r.requirement.label, r.status, r.level.value if r.level else None, r.link or r.where) for r in cov.rows]
+    assert rows == [
+        ("scikit-learn", "covered", "strong", f"{BLOB}/src/train.py#L20"),
+        ("PyTorch", "partial", "strong", f"{BLOB}/src/train.py#L20"),  # the skill, not this technology
+        ("cross-validation", "covered", "strong", f"{BLOB}/src/train.py#L12-L14"),
+        ("Docker", "gap", "none", None),
+        ("data cleaning", "covered", "demonstrated", "kaggle-notebooks/src/[x](javascript:alert(1)).py:4-9"),
+        ("R", "gap", None, None),  # statistics is not in this report at all
+    ]
+    assert cov.counts() == {"covered": 3, "partial": 1, "gap": 2}
+    gaps = {g.requirement: g.demonstrate for g in cov.gaps}
+    assert list(gaps) == ["PyTorch", "Docker", "R"]
+    assert gaps["PyTorch"] == "code that calls torch, torchvision, lightning"
+    assert gaps["Docker"] == "a Dockerfile that serves a trained model"
+    assert gaps["R"].startswith("R is not analysed by proofolio")
+
+
+def test_gap_for_a_taxonomy_word_names_description_and_detectors() -> None:
+    tax = load_default_taxonomy()
+    cov = cover(_report(), find_requirements("strong deployment skills", tax, load_vocabulary()), tax)
+    (gap,) = cov.gaps
+    assert gap.requirement == "deployment" and gap.status == "gap"
+    assert gap.demonstrate.startswith("Getting a trained model used: persistence, serving behind an API or app")
+    assert "Containerises a model service (Dockerfile)" in gap.demonstrate
+
+
+@pytest.fixture
+def report_file(tmp_path: Path) -> Path:
+    path = tmp_path / "report.json"
+    path.write_text(render_json(_report()), "utf-8")
+    return path
+
+
+def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SCRIPT), "match", *args], input=stdin, capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_cli_json_and_markdown_and_stdin(report_file: Path) -> None:
+    out = _run(str(report_file), "-", "-f", "json", stdin="PyTorch and scikit-learn; Docker")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["posting"] == "standard input" and data["summary"] == {"covered": 1, "partial": 1, "gap": 1}
+    assert [(r["requirement"], r["status"], r["url"]) for r in data["requirements"]] == [
+        ("PyTorch", "partial", f"{BLOB}/src/train.py#L20"),
+        ("scikit-learn", "covered", f"{BLOB}/src/train.py#L20"),
+        ("Docker", "gap", None),
+    ]
+    assert out.stderr == ""
+    md = _run(str(report_file), str(POSTINGS / "ml-engineer-fraud.md"), "-f", "md")
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# Coverage of ml-engineer-fraud.md\n")
+    assert f"| scikit-learn | Model building | strong (90) | covered | [{GH}/src/train.py:20]({BLOB}/src/train.py#L20) |" in md.stdout
+    assert "- **Docker** (gap, Deployment and MLOps): a Dockerfile that serves a trained model" in md.stdout
+
+
+def test_cli_warns_when_the_digest_does_not_match(report_file: Path) -> None:
+    data = json.loads(report_file.read_text())
+    data["assessments"][0]["score"] = 99
+    report_file.write_text(json.dumps(data))
+    out = _run(str(report_file), "-", "-f", "json", stdin="scikit-learn")
+    assert out.returncode == 0
+    assert out.stderr == (f"warning: the digest of {report_file} does not match its content: it was edited "
+                          "(run `proofolio verify` to check its claims)\n")
+
+
+def test_cli_terminal_on_the_example_report() -> None:
+    out = _run(str(ROOT / "examples" / "reports" / "report.json"), str(POSTINGS / "nlp-engineer.html"))
+    assert out.returncode == 0, out.stderr
+    assert "Coverage of nlp-engineer.html" in out.stdout
+    assert "Gaps, and what would demonstrate them:" in out.stdout
+    assert "requirements:" in out.stdout
+
+
+def test_cli_bad_input_is_one_line_exit_2(report_file: Path, tmp_path: Path) -> None:
+    missing = _run(str(report_file), str(tmp_path / "nope.txt"))
+    assert (missing.returncode, missing.stderr) == (2, f"error: posting not found: {tmp_path / 'nope.txt'}\n")
+    (tmp_path / "bad.json").write_text("{}")
+    bad = _run(str(tmp_path / "bad.json"), str(POSTINGS / "nlp-engineer.html"))
+    assert bad.returncode == 2 and bad.stderr.startswith("error: ") and bad.stderr.count("\n") == 1
+    nothing = _run(str(report_file), "-", stdin="We offer free lunch.")
+    assert (nothing.returncode, nothing.stderr) == (2, "error: found no skill or technology this proofolio knows in -\n")
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01PyTorch")
+    binary = _run(str(report_file), str(tmp_path / "bin.txt"))
+    assert (binary.returncode, binary.stderr) == (2, "error: bin.txt is binary, not a text posting\n")
+    with pytest.raises(PostingError, match="is empty"):
+        (tmp_path / "empty.html").write_text("<script>x</script>")
+        read_posting(str(tmp_path / "empty.html"))
