@@ -7,7 +7,7 @@ PORTFOLIO := examples/portfolio
 # Fixed time for reproducible example reports (SOURCE_DATE_EPOCH convention).
 EXAMPLE_EPOCH := 1798761600
 
-.PHONY: demo test reports docs clean fuzz
+.PHONY: demo test reports docs clean fuzz bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "proofolio needs Python 3.11+")'
@@ -61,3 +61,8 @@ clean:
 SECONDS ?= 60
 fuzz: $(STAMP)
 	$(BIN)/python fuzz/run.py $(SECONDS)
+
+# Speed and memory against the floor (json.loads + ast.parse), cold/warm, --jobs 1/N:
+# make bench [SCALE=4] [REPEAT=3] [CORPUS=path]; prints a table, writes bench/results*.json
+bench: $(STAMP)
+	cd bench && SCALE=$(or $(SCALE),1) $(abspath $(BIN))/python run.py

@@ -177,3 +177,19 @@ def test_tutorial_names_match_whole_words() -> None:
     assert [tutorial_dataset(t) for t in ("winequality-red.csv", "swine_flu.csv", "load_breast_cancer", "cifar10",
                                           "CIFAR100", "data/virus.csv", "sales_2023.csv")] == [
         "Wine", None, "Breast cancer", "CIFAR-10", "CIFAR-100", None, None]
+
+
+def test_maintainability_from_the_parsed_tree_tracks_radon_mi() -> None:
+    """Our single-parse MI stays within a few points of `radon mi` on real modules."""
+    from pathlib import Path
+
+    from radon.metrics import mi_visit
+
+    from proofolio.detectors.support.code_metrics import code_metrics
+
+    root = Path(__file__).resolve().parents[2] / "examples" / "portfolio"
+    files = sorted(root.glob("*/src/*/*.py")) + sorted(root.glob("*/*.py"))
+    assert len(files) >= 5
+    for path in files:
+        ours = dict(code_metrics(read_document(path.name, path.read_bytes())))
+        assert abs(int(ours["mi"]) - mi_visit(path.read_text(), True)) <= 5, path
