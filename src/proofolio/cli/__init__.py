@@ -41,13 +41,21 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: click's errors as one line, Ctrl-C as exit 130."""
     warnings.showwarning = _one_line_warning
     try:
-        cli.main(prog_name="proofolio")
-    except KeyboardInterrupt:  # pragma: no cover - interactive
+        cli.main(prog_name="proofolio", standalone_mode=False)
+    except click.exceptions.Abort:  # click's form of KeyboardInterrupt
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except KeyboardInterrupt:  # pragma: no cover - raised outside click's handling
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
 
 
 __all__ = ["cli", "main"]

@@ -7,6 +7,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,13 +34,19 @@ class Skill:
 
     def weight_for(self, detector_id: str) -> float | None:
         """The weight of a detector for this skill; the most specific pattern wins."""
-        best: tuple[int, float] | None = None
-        for pattern, weight in self.detectors:
-            if fnmatchcase(detector_id, pattern):
-                specificity = len(pattern.rstrip("*"))
-                if best is None or specificity > best[0]:
-                    best = (specificity, weight)
-        return None if best is None else best[1]
+        return _weight_for(self.detectors, detector_id)
+
+
+@lru_cache(maxsize=4096)
+def _weight_for(detectors: tuple[tuple[str, float], ...], detector_id: str) -> float | None:
+    """Memoised: scoring asks once per evidence item, and portfolios have tens of thousands."""
+    best: tuple[int, float] | None = None
+    for pattern, weight in detectors:
+        if fnmatchcase(detector_id, pattern):
+            specificity = len(pattern.rstrip("*"))
+            if best is None or specificity > best[0]:
+                best = (specificity, weight)
+    return None if best is None else best[1]
 
 
 @dataclass(frozen=True, slots=True)
