@@ -71,7 +71,7 @@ def predict(features: Features):
 ''',
         not_detected=(
             "A web app with no model (a to-do app, a dashboard of pickled data), and an app whose model is loaded "
-            "in another module of the project (planned: project-level linking)."
+            "in another module of the project (OPS-model-serving-project links those)."
         ),
     )
     node_types = (ast.Call,)

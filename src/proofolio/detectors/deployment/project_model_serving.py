@@ -1,0 +1,123 @@
+"""OPS-model-serving-project: a web app whose model is loaded in another module of the project.
+
+OPS-model-serving sees one file at a time; real services split the route (`app/api/predict.py`)
+from the loading code (`app/models/lstm.py`). This repository-level pass links them: a file
+that builds a web app and calls a function imported from a project module that loads a
+trained model. Only projects with a web framework import and a model-load call are parsed,
+so most projects cost one text search.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector, dotted
+from proofolio.detectors.deployment.model_serving import FRAMEWORKS, _load_api
+from proofolio.documents import read_document
+from proofolio.documents.base import Document
+from proofolio.models import Confidence
+
+_WEB_IMPORT = re.compile(r"^\s*(?:from|import)\s+(fastapi|flask|streamlit|gradio|bentoml|litserve)\b", re.M)
+_LOAD_HINT = re.compile(r"load_model|joblib|torch\.load|from_pretrained|pipeline\(|InferenceSession|pickle")
+
+
+def _resolve(document: Document, node: ast.AST) -> str | None:
+    name = dotted(node)
+    if name is None:
+        return None
+    head, _, rest = name.partition(".")
+    entry = document.imports.aliases.get(head)
+    if entry is None:
+        return None
+    return f"{entry.qualified}.{rest}" if rest else entry.qualified
+
+
+def _calls(document: Document) -> list[tuple[ast.Call, str]]:
+    return [
+        (node, qualified)
+        for node in ast.walk(document.tree) if document.tree is not None and isinstance(node, ast.Call)
+        if (qualified := _resolve(document, node.func)) is not None
+    ]
+
+
+def _module_path(qualified: str, paths: frozenset[str]) -> str | None:
+    """`app.models.lstm.load` → `app/models/lstm.py` (or under src/), when the project has it."""
+    parts = qualified.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        stem = "/".join(parts[:cut])
+        for candidate in (f"{stem}.py", f"src/{stem}.py", f"{stem}/__init__.py"):
+            if candidate in paths:
+                return candidate
+    return None
+
+
+class ProjectModelServing(RepoDetector):
+    meta = DetectorMeta(
+        id="OPS-model-serving-project",
+        skill="deployment_mlops",
+        title="Serves a model loaded in another module of the project (FastAPI, Flask, Streamlit, Gradio)",
+        what=(
+            "A file that builds a web app or API (FastAPI/APIRouter, Flask/Blueprint, Streamlit, Gradio, BentoML, "
+            "LitServe) and calls a function imported from another module of the same project, where that module "
+            "loads a trained model (joblib/torch.load, Keras/MLflow load_model, transformers from_pretrained/pipeline, "
+            "ONNX Runtime ...). Cited at the call in the app file, medium confidence (the link is by name)."
+        ),
+        why="Services keep routes and model loading apart; a reviewer follows the import, and so does proofolio.",
+        example='''
+# app/api/predict.py
+from fastapi import APIRouter
+from app.models.lstm_model import load_lstm_model      # app/models/lstm_model.py calls keras load_model
+
+router = APIRouter()
+
+@router.post("/predict")
+def predict(request: Request):
+    model = load_lstm_model(request.stock)               # detected
+''',
+        not_detected=(
+            "Projects where OPS-model-serving already found the app and the model in one file; apps whose helper "
+            "module loads data rather than a model; models loaded through several layers of project functions."
+        ),
+        scope="repo",
+    )
+
+    def check(self, repo: RepoContext) -> None:
+        if repo.has_evidence("OPS-model-serving"):
+            return
+        python = [p for p in repo.paths if p.endswith(".py")]
+        texts = {p: repo.read_text(p) for p in python}
+        web_files = [p for p in python if _WEB_IMPORT.search(texts[p])]
+        if not web_files:
+            return
+        loaders: dict[str, str] = {}
+        for path in python:
+            if path in web_files or not _LOAD_HINT.search(texts[path]):
+                continue
+            document = read_document(path, texts[path].encode("utf-8"))
+            api = next((q for _, q in _calls(document) if _load_api(q)), None)
+            if api is not None:
+                loaders[path] = api
+        if not loaders:
+            return
+        paths = frozenset(repo.paths)
+        for path in web_files:
+            document = read_document(path, texts[path].encode("utf-8"))
+            calls = _calls(document)
+            framework = next(
+                (name for _, q in calls for prefix, name in FRAMEWORKS if q == prefix or (prefix.endswith(".") and q.startswith(prefix))),
+                None,
+            )
+            if framework is None:
+                continue
+            for node, qualified in calls:
+                module = _module_path(qualified, paths)
+                if module is None or module not in loaders:
+                    continue
+                line = node.lineno
+                repo.emit(
+                    self.meta, path, line, document.snippet(line, node.end_lineno), Confidence.MEDIUM,
+                    (("framework", framework), ("model_module", module), ("model", loaders[module])),
+                    end_line=node.end_lineno if node.end_lineno != line else None,
+                )
+                return
