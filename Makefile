@@ -16,16 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) system-deps
 	@mkdir -p out
 	$(BIN)/proofolio analyze $(PORTFOLIO) -o out/report.md -o out/report.json \
 		-o out/report.html -o out/report.pdf --format terminal
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
 
 # Regenerate examples/reports (a test fails when they are stale).
-reports: $(STAMP)
+reports: $(STAMP) system-deps
 	SOURCE_DATE_EPOCH=$(EXAMPLE_EPOCH) $(BIN)/proofolio analyze $(PORTFOLIO) --quiet \
 		-o examples/reports/report.md -o examples/reports/report.json \
 		-o examples/reports/report.html -o examples/reports/report.pdf
@@ -45,12 +45,12 @@ system-deps:
 		{ $$sudo apt-get update -q >/dev/null && $$sudo apt-get install -y -q --no-install-recommends $$missing; }; \
 	fi
 
-# Regenerate docs/detectors.md and docs/skills.md (a test fails when they are stale).
 # Measured accuracy on the labelled corpus (docs/eval.md); fails when a target is missed.
 .PHONY: eval
 eval: $(STAMP)
 	$(BIN)/python -m proofolio.evaluation fixtures/eval
 
+# Regenerate docs/detectors.md, skills.md, problems.md and limits.md (a test fails when stale).
 docs: $(STAMP)
 	$(BIN)/python -m proofolio.docgen docs
 

@@ -22,13 +22,15 @@ TOKENS = [b"%matplotlib inline\n", b"!pip install x \\\n", b"%%bash\n", b"print 
 
 
 def seeds() -> dict[str, list[bytes]]:
-    found: dict[str, list[bytes]] = {"notebook": [], "python": [], "magics": []}
+    found: dict[str, list[bytes]] = {"notebook": [], "python": [], "magics": [], "posting": []}
     for path in sorted((ROOT / "fixtures").rglob("*")):
         if path.suffix == ".ipynb":
             found["notebook"].append(path.read_bytes())
         elif path.suffix == ".py":
             found["python"].append(path.read_bytes())
             found["magics"].append(path.read_bytes())
+    for path in sorted((ROOT / "examples" / "postings").glob("*")):
+        found["posting"].append(path.read_bytes())
     return found
 
 

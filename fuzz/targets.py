@@ -29,6 +29,18 @@ def magics_target(data: bytes) -> None:
     assert out.count("\n") == text.count("\n"), "line count changed"
 
 
+def posting_target(data: bytes) -> None:
+    """A job posting (HTML or text) through the parser `proofolio match` uses."""
+    from proofolio.matching.posting import html_to_text
+    from proofolio.matching.requirements import find_requirements
+    from proofolio.matching.vocabulary import load_vocabulary
+    from proofolio.taxonomy import load_default_taxonomy
+
+    plain = html_to_text(data.decode("utf-8", errors="replace"))
+    for requirement in find_requirements(plain, load_default_taxonomy(), load_vocabulary()):
+        assert requirement.found.lower() in plain.lower(), requirement
+
+
 def _read_and_detect(path: str, data: bytes) -> None:
     document = read_document(path, data)
     _, problems = detect_file(document, default_registry().file_detectors(), "fuzz", None)
@@ -37,4 +49,4 @@ def _read_and_detect(path: str, data: bytes) -> None:
         assert problem.kind != "detector-error", problem.reason
 
 
-TARGETS = {"notebook": notebook_target, "python": python_target, "magics": magics_target}
+TARGETS = {"notebook": notebook_target, "python": python_target, "magics": magics_target, "posting": posting_target}

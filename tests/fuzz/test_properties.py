@@ -91,3 +91,27 @@ def test_import_resolver_maps_every_alias(lines, path) -> None:
     for local, qualified in expected.items():
         got = result.aliases[local].qualified
         assert got == qualified or (qualified.startswith("*.") and (got == qualified[2:] or got.endswith(qualified[1:])))
+
+
+# --- the job-posting parser (proofolio match) -----------------------------------------------
+
+from proofolio.matching.posting import html_to_text  # noqa: E402
+from proofolio.matching.requirements import find_requirements  # noqa: E402
+from proofolio.matching.vocabulary import load_vocabulary  # noqa: E402
+from proofolio.taxonomy import load_default_taxonomy  # noqa: E402
+
+TAXONOMY = load_default_taxonomy()
+VOCABULARY = load_vocabulary()
+posting_words = st.sampled_from(["PyTorch", "pytorch", "R", "R&D", "HR", "Docker", "A/B testing", "SQL", "python",
+                                 "<b>", "</p>", "<script>alert(1)</script>", "&amp;", "scikit-learn", "NLP", "\n", " ", ",", "(", "é"])
+
+
+@SETTINGS
+@given(st.lists(posting_words | st.text(max_size=15), max_size=40).map(" ".join))
+def test_posting_parser_finds_only_what_the_text_says(text: str) -> None:
+    plain = html_to_text(text)
+    assert "<script" not in plain.lower()
+    for requirement in find_requirements(plain, TAXONOMY, VOCABULARY):
+        assert requirement.skill in {s.id for s in TAXONOMY.skills}
+        assert requirement.count >= 1
+        assert requirement.found.lower() in plain.lower()  # a requirement is always the posting's own words
