@@ -5,6 +5,8 @@ Shared by the property tests (tests/fuzz/) and the time-boxed mutation fuzzer (f
 
 from __future__ import annotations
 
+from functools import cache
+
 from proofolio.detectors.engine import detect_file
 from proofolio.detectors.registry import default_registry
 from proofolio.documents import read_document
@@ -29,15 +31,21 @@ def magics_target(data: bytes) -> None:
     assert out.count("\n") == text.count("\n"), "line count changed"
 
 
+@cache
+def _matching_data():  # type: ignore[no-untyped-def]
+    from proofolio.matching.vocabulary import load_vocabulary
+    from proofolio.taxonomy import load_default_taxonomy
+
+    return load_default_taxonomy(), load_vocabulary()
+
+
 def posting_target(data: bytes) -> None:
     """A job posting (HTML or text) through the parser `proofolio match` uses."""
     from proofolio.matching.posting import html_to_text
     from proofolio.matching.requirements import find_requirements
-    from proofolio.matching.vocabulary import load_vocabulary
-    from proofolio.taxonomy import load_default_taxonomy
 
     plain = html_to_text(data.decode("utf-8", errors="replace"))
-    for requirement in find_requirements(plain, load_default_taxonomy(), load_vocabulary()):
+    for requirement in find_requirements(plain, *_matching_data()):
         assert requirement.found.lower() in plain.lower(), requirement
 
 
