@@ -28,6 +28,7 @@ from proofolio.detectors.registry import default_registry
 from proofolio.links import display_location
 from proofolio.models import Evidence, Result, SkillAssessment, SourceInfo
 from proofolio.pipeline import AnalyzeOptions, analyze_sources
+from proofolio.privacy import EMAIL, HIDDEN, reveal
 from proofolio.reporters.json_report import ReportFormatError, digest_status, load_schema, result_from_dict
 from proofolio.sources.base import Source
 from proofolio.sources.local import LocalCollector, TargetError
@@ -141,20 +142,35 @@ def _shown(url: str) -> str:
     return url.removeprefix("file://")
 
 
-def _candidate_emails(source: SourceInfo) -> tuple[str, ...]:
+def _candidate_emails(source: SourceInfo, tree: Path | None = None) -> tuple[str, ...]:
     """The emails authorship was computed for, as the report records them.
 
     ``a@x, b@y (--author-email)`` (given on the command line) and ``login (a@x, b@y)`` (a GitHub
     account) name them; ``a@x (most commits)`` means none was given, so the same default applies.
+    Reports hide addresses as ``<email:HASH>`` unless made with --show-emails: those are found
+    again among the author emails of the re-obtained repository (``tree``).
     """
     text = (source.candidate or "").strip()
     suffix = " (--author-email)"
     if text.endswith(suffix):
-        return tuple(e.strip() for e in text[: -len(suffix)].split(",") if e.strip())
+        return _unhide(text[: -len(suffix)], tree)
     head, sep, inner = text.partition(" (")
-    if sep and inner.endswith(")") and "@" in inner and " " not in head:
-        return tuple(e.strip() for e in inner[:-1].split(",") if "@" in e)
+    if sep and inner.endswith(")") and ("@" in inner or HIDDEN.search(inner)) and " " not in head:
+        return _unhide(inner[:-1], tree)
     return ()
+
+
+def _unhide(text: str, tree: Path | None) -> tuple[str, ...]:
+    if not HIDDEN.search(text):
+        return tuple(e.strip() for e in text.split(",") if "@" in e)
+    known: list[str] = []
+    if tree is not None:
+        log = subprocess.run(
+            ["git", "-c", "core.hooksPath=/dev/null", "log", "--format=%aE%n%cE%n%(trailers:key=Co-authored-by,valueonly)"],
+            cwd=tree, capture_output=True, text=True, check=False,
+        )
+        known = [m.group(0) for m in EMAIL.finditer(log.stdout)]
+    return reveal(text, known)
 
 
 @contextmanager
@@ -186,7 +202,7 @@ def _obtain(result: Result, base: Path, v: Verification) -> Iterator[tuple[list[
                 missing.add(info.name)
                 v.add("mismatch" if why.startswith("commit ") else "unchecked", subject, why)
                 continue
-            collected = _collect(tree, _candidate_emails(info))
+            collected = _collect(tree, _candidate_emails(info, tree))
             if collected is None or collected.info.name != info.name:
                 missing.add(info.name)
                 v.add("unchecked", subject, "could not be checked: the clone does not collect as the same project")

@@ -17,6 +17,7 @@ from proofolio.detectors.registry import default_registry
 from proofolio.filework import FileRunner, WorkerConfig, default_jobs
 from proofolio.limits import ReadLimits
 from proofolio.pipeline import AnalyzeOptions, analyze_sources
+from proofolio.privacy import hide_emails
 from proofolio.progress import Stages, stage_bars
 from proofolio.reporters import FORMATS, SUFFIX_FORMATS, format_for_path, write_report
 from proofolio.reporters.terminal import render_terminal
@@ -66,6 +67,8 @@ RESULTS_CACHE = "results.sqlite"  # per-file analysis results, beside the GitHub
               metavar="N", help="Collect at most N files per project.")
 @click.option("--max-code-bytes", type=click.IntRange(min=1), default=ReadLimits().max_code_bytes, show_default=True,
               metavar="BYTES", help="Do not parse Python code larger than this (data-like files).")
+@click.option("--show-emails", is_flag=True,
+              help="Print email addresses in reports (by default they appear as <email:HASH>).")
 @click.option("--max-cells", type=click.IntRange(min=1), default=ReadLimits().max_notebook_cells, show_default=True,
               metavar="N", help="Read at most N cells per notebook.")
 def analyze(
@@ -90,6 +93,7 @@ def analyze(
     max_files: int,
     max_code_bytes: int,
     max_cells: int,
+    show_emails: bool,
 ) -> None:
     """Analyse TARGET: a project folder, a folder of projects/git repositories,
     a GitHub user (github:NAME, @NAME, https://github.com/NAME) or one GitHub repository
@@ -126,6 +130,8 @@ def analyze(
             )
             sources = _github_sources(github, options, stages, None if quiet else err)
         result = analyze_sources(target, sources, AnalyzeOptions(taxonomy, registry, stages.analysis, runner))
+    if not show_emails:
+        result = hide_emails(result)
 
     for fmt, output in file_formats:
         try:
