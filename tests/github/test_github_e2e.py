@@ -390,3 +390,22 @@ def test_a_hostile_repository_name_never_becomes_a_path(run_proofolio, github: S
     assert "refusing an unexpected repository name" in next(p["reason"] for p in data["problems"] if p["kind"] == "clone-failed")
     assert repo_names(data) == {"mallory/..", "mallory/ok"}
     assert sorted(p.name for p in (tmp_path / "c" / "github").iterdir()) == ["127.0.0.1_" + github.base_url.rsplit(":", 1)[1]]
+
+
+def test_private_repositories_only_with_include_private(run_proofolio, github: StandIn, tmp_path: Path) -> None:
+    repo = github.repo_index["alex-ml/vision-bulk"]
+    repo["private"], repo["visibility"] = True, "private"  # what the owner's own token lists
+    try:
+        out = tmp_path / "r.json"
+        done = run_proofolio(f"github:{LOGIN}", "--cache-dir", str(tmp_path / "c1"), "-o", str(out), "--quiet")
+        assert done.code == 0, done.stderr
+        assert repo_names(report(out)) == {"alex-ml/churn-model"}
+        assert not any(g.path.startswith("/git/alex-ml/vision-bulk") for g in github.git_requests())
+        done = run_proofolio(f"github:{LOGIN}", "--include-private", "--cache-dir", str(tmp_path / "c2"), "-o", str(out), "--quiet")
+        assert done.code == 0, done.stderr
+        assert repo_names(report(out)) == {"alex-ml/churn-model", "alex-ml/vision-bulk"}
+        single = run_proofolio("https://github.com/alex-ml/vision-bulk", "--cache-dir", str(tmp_path / "c3"), "-o", str(out))
+        assert single.code == 2
+        assert single.stderr == "error: repository 'alex-ml/vision-bulk' is private: pass --include-private to analyse it\n"
+    finally:
+        repo["private"], repo["visibility"] = False, "public"

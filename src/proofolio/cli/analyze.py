@@ -53,6 +53,8 @@ RESULTS_CACHE = "results.sqlite"  # per-file analysis results, beside the GitHub
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="GitHub: only repositories pushed on or after this date.")
 @click.option("--include-forks", is_flag=True, help="GitHub: analyse forks too (only the candidate's commits count).")
+@click.option("--include-private", is_flag=True,
+              help="GitHub: analyse private repositories the token can see too (excluded by default).")
 @click.option("--offline", is_flag=True, help="GitHub: use the cached listing and clones only; no network.")
 @click.option("--max-wait", type=click.FloatRange(min=0), default=60.0, show_default=True, metavar="SECONDS",
               help="GitHub: wait at most this long for a rate limit to reset, then report what is missing.")
@@ -84,6 +86,7 @@ def analyze(
     max_repos: int | None,
     since: datetime | None,
     include_forks: bool,
+    include_private: bool,
     offline: bool,
     max_wait: float,
     cache_dir: str | None,
@@ -126,7 +129,8 @@ def analyze(
             sources = _local_sources(target, author_emails, collect_limits)
         else:
             options = _github_options(
-                api_url, token, max_repos, since, include_forks, author_emails, offline, max_wait, cache_dir
+                api_url, token, max_repos, since, include_forks, author_emails, offline, max_wait, cache_dir,
+                include_private,
             )
             sources = _github_sources(github, options, stages, None if quiet else err)
         result = analyze_sources(target, sources, AnalyzeOptions(taxonomy, registry, stages.analysis, runner))
@@ -169,6 +173,7 @@ def _local_sources(target: str, author_emails: tuple[str, ...], limits: CollectL
 def _github_options(
     api_url: str, token: str | None, max_repos: int | None, since: datetime | None, include_forks: bool,
     author_emails: tuple[str, ...], offline: bool, max_wait: float, cache_dir: str | None,
+    include_private: bool = False,
 ):  # type: ignore[no-untyped-def]
     from proofolio.sources.github import (
         GitHubOptions,  # PyGithub loads only for GitHub targets
@@ -179,7 +184,7 @@ def _github_options(
     return GitHubOptions(
         cache_dir=Path(cache_dir) if cache_dir else Path(platformdirs.user_cache_dir("proofolio")),  # clones: <dir>/github
         api_url=api_url, token=(token or "").strip() or None, max_repos=max_repos,
-        since=since.date() if since else None, include_forks=include_forks,
+        since=since.date() if since else None, include_forks=include_forks, include_private=include_private,
         author_emails=author_emails, offline=offline, max_wait=max_wait,
     )
 

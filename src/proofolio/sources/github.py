@@ -47,6 +47,7 @@ class GitHubOptions:
     max_repos: int | None = None
     since: date | None = None
     include_forks: bool = False
+    include_private: bool = False
     author_emails: tuple[str, ...] = ()
     offline: bool = False
     max_wait: float = 60.0
@@ -111,6 +112,7 @@ class GitHubCollector:
             gh, self.options.api_url, self.target.login,
             repo=self.target.repo, since=self.options.since,
             max_repos=self.options.max_repos, include_forks=self.options.include_forks,
+            include_private=self.options.include_private,
         )
         advance()
         note = budget_note(gh)

@@ -55,6 +55,7 @@ class RepoListing:
     stars: int = 0
     forks: int = 0
     homepage: str | None = None
+    private: bool = False
 
 
 @dataclass(slots=True)
@@ -67,6 +68,7 @@ class Listing:
     pull_requests: list[PullRequest] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped_forks: int = 0
+    skipped_private: int = 0
     emails: list[str] = field(default_factory=list)  # on commits GitHub attributes to the login
 
 
@@ -172,6 +174,7 @@ def _repo_listing(raw: dict[str, Any]) -> RepoListing:
         html_url=raw.get("html_url") or "",
         fork=bool(raw.get("fork")),
         archived=bool(raw.get("archived")),
+        private=bool(raw.get("private")),
         size=int(raw.get("size") or 0),
         default_branch=raw.get("default_branch") or "main",
         pushed_at=raw.get("pushed_at"),
@@ -193,6 +196,7 @@ def list_user(
     since: date | None = None,
     max_repos: int | None = None,
     include_forks: bool = False,
+    include_private: bool = False,
 ) -> Listing:
     """The user's public repositories (most recently pushed first) and outside pull requests.
 
@@ -211,7 +215,10 @@ def list_user(
             one = gh.get_repo(f"{login}/{repo}")
         except ERRORS as exc:
             raise fatal(exc, api_url, f"repository '{login}/{repo}'") from None
-        listing.repos.append(_repo_listing(one._rawData))  # raw payload: no lazy re-fetch
+        found = _repo_listing(one._rawData)  # raw payload: no lazy re-fetch
+        if found.private and not include_private:
+            raise GitHubError(f"repository '{login}/{repo}' is private: pass --include-private to analyse it")
+        listing.repos.append(found)
         listing.emails = _commit_emails(gh, login, listing, label)
         return listing
     try:
@@ -222,6 +229,9 @@ def list_user(
                 break
             if found.fork and not include_forks:
                 listing.skipped_forks += 1
+                continue
+            if found.private and not include_private:  # only visible with the owner's own token
+                listing.skipped_private += 1
                 continue
             listing.repos.append(found)
             if max_repos is not None and len(listing.repos) >= max_repos:
