@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 DOCS = "https://docs.github.com/rest"
 DROP = -1  # Fault.status that closes the connection without answering
+TRUNCATE = -2  # Fault.status (git endpoints): announce the whole answer, send half, hang up
 
 
 @dataclass
@@ -214,6 +215,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         fault = self.standin.take_fault(parts.path, parts.query)
         if parts.path.startswith("/git/"):
+            if fault is not None and fault.status == TRUNCATE:
+                self._git(parts.path, parts.query, body, truncate=True)
+                return
             if fault is not None and fault.status:
                 self._record(parts.path, parts.query, fault.status)
                 self.send_response(fault.status)
@@ -336,7 +340,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- git ----------------------------------------------------------------------------------
 
-    def _git(self, path: str, query: str, body: bytes) -> None:
+    def _git(self, path: str, query: str, body: bytes, truncate: bool = False) -> None:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "GIT_PROJECT_ROOT": str(self.standin.git_root),
@@ -381,4 +385,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
+        if truncate:  # a connection reset mid-pack: the client sees a short, broken answer
+            self.wfile.write(payload[: len(payload) // 2])
+            self.close_connection = True
+            return
         self.wfile.write(payload)

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 import jsonschema
 import pytest
 from ghsupport import PROOFOLIO, TOKEN, Run, invoke
-from standin import DROP, Fault, Logged, StandIn
+from standin import DROP, TRUNCATE, Fault, Logged, StandIn
 
 from proofolio import __version__
 from proofolio.reporters.json_report import load_schema
@@ -409,3 +409,20 @@ def test_private_repositories_only_with_include_private(run_proofolio, github: S
         assert single.stderr == "error: repository 'alex-ml/vision-bulk' is private: pass --include-private to analyse it\n"
     finally:
         repo["private"], repo["visibility"] = False, "public"
+
+
+def test_a_pack_cut_mid_clone_is_a_problem_and_a_rerun_completes(run_proofolio, github: StandIn, tmp_path: Path) -> None:
+    github.faults.append(Fault(r"^/git/alex-ml/churn-model\.git/git-upload-pack$", TRUNCATE, times=100))
+    out, cache = tmp_path / "r.json", str(tmp_path / "c")
+    done = run_proofolio(f"github:{LOGIN}", "--cache-dir", cache, "-o", str(out), "--quiet")
+    assert done.code == 0, done.stderr
+    data = report(out)
+    assert [p["repo"] for p in data["problems"] if p["kind"] == "clone-failed"] == ["alex-ml/churn-model"]
+    commits = {s["name"]: s["commit"] for s in data["sources"]}
+    assert commits["alex-ml/churn-model"] is None and commits["alex-ml/vision-bulk"]  # the rest was analysed
+    github.faults.clear()
+    again = run_proofolio(f"github:{LOGIN}", "--cache-dir", cache, "-o", str(out), "--quiet")
+    assert again.code == 0, again.stderr
+    data = report(out)
+    assert {s["name"]: s["commit"] for s in data["sources"]}["alex-ml/churn-model"] == bare_head(github, "alex-ml/churn-model")
+    assert not [p for p in data["problems"] if p["kind"] == "clone-failed"]
