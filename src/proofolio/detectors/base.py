@@ -16,6 +16,7 @@ from typing import ClassVar
 
 from proofolio.digest import lines_sha256
 from proofolio.documents.base import Document
+from proofolio.documents.imports import ImportMap
 from proofolio.models import Confidence, Evidence, Location, Severity
 from proofolio.sources.base import Source
 
@@ -106,6 +107,18 @@ def dotted(node: ast.AST) -> str | None:
     return None
 
 
+def qualified_name(imports: ImportMap, node: ast.AST) -> str | None:
+    """`pd.read_csv` → `pandas.read_csv` through a file's imports; None for names it did not import."""
+    name = dotted(node)
+    if name is None:
+        return None
+    head, _, rest = name.partition(".")
+    resolved = imports.resolve_name(head)
+    if resolved is None:
+        return None
+    return f"{resolved}.{rest}" if rest else resolved
+
+
 def _bound_names(tree: ast.AST | None) -> frozenset[str]:
     """Every name the file binds itself: defs, classes, assignments, parameters, loop targets."""
     if tree is None:
@@ -149,14 +162,7 @@ class FileContext:
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
         """Resolve a Name/Attribute chain through the imports; None for local names."""
-        name = dotted(node)
-        if name is None:
-            return None
-        head, _, rest = name.partition(".")
-        resolved = self.document.imports.resolve_name(head)
-        if resolved is None:
-            return None
-        return f"{resolved}.{rest}" if rest else resolved
+        return qualified_name(self.document.imports, node)
 
     def expression_type(self, node: ast.AST) -> str | None:
         """The type of an expression where it is known: a tracked variable or a resolved call.

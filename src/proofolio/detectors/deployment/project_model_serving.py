@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector, dotted
+from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector, qualified_name
 from proofolio.detectors.deployment.model_serving import FRAMEWORKS, _load_api
 from proofolio.documents import read_document
 from proofolio.documents.base import Document
@@ -22,22 +22,11 @@ _WEB_IMPORT = re.compile(r"^\s*(?:from|import)\s+(fastapi|flask|streamlit|gradio
 _LOAD_HINT = re.compile(r"load_model|joblib|torch\.load|from_pretrained|pipeline\(|InferenceSession|pickle")
 
 
-def _resolve(document: Document, node: ast.AST) -> str | None:
-    name = dotted(node)
-    if name is None:
-        return None
-    head, _, rest = name.partition(".")
-    entry = document.imports.aliases.get(head)
-    if entry is None:
-        return None
-    return f"{entry.qualified}.{rest}" if rest else entry.qualified
-
-
 def _calls(document: Document) -> list[tuple[ast.Call, str]]:
     return [
         (node, qualified)
         for node in ast.walk(document.tree) if document.tree is not None and isinstance(node, ast.Call)
-        if (qualified := _resolve(document, node.func)) is not None
+        if (qualified := qualified_name(document.imports, node.func)) is not None
     ]
 
 
