@@ -50,3 +50,12 @@ def evaluate(y_true, y_pred):
 '''
 
 
+def write(root: Path, files: dict[str, str | bytes]) -> None:
+    """Create files (and their folders) under root."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from support import write
+
 ALEX = ("Alex Candidate", "alex@example.org")
 BO = ("Bo Other", "bo@example.org")
 
@@ -26,17 +28,6 @@ def isolated_git(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     for var in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
         monkeypatch.delenv(var, raising=False)
     yield
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    """Create files (and their folders) under root."""
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 @dataclass

@@ -9,22 +9,14 @@ from typing import Any
 
 import pytest
 
+from support import write
+
 from proofolio.models import Problem
 from proofolio.sources.base import Source
 from proofolio.sources.local import CollectLimits, LocalCollector, TargetError
 
 pytestmark = pytest.mark.usefixtures("isolated_git")
 Repo = Any  # tests/unit/conftest.py's Repo, reached through the make_repo fixture
-
-
-def write(root: Path, files: dict[str, str | bytes]) -> None:
-    for rel, content in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
 
 
 def collect(target: str | Path, **kwargs: object) -> list[Source]:
