@@ -7,6 +7,7 @@ Results come back in task order whatever the number of jobs, so a report does no
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -185,7 +186,13 @@ class FileRunner:
         else:
             if self._pool is None:
                 worker_config = WorkerConfig(self.config.select, self.config.limits, self.config.cache_path)
-                self._pool = ProcessPoolExecutor(self.jobs, initializer=_init_worker, initargs=(worker_config,))
+                # forkserver, not fork: GitHub clones run in threads while analysis starts, and a
+                # process forked while another thread holds a lock can deadlock (seen: a hung run).
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["proofolio.filework"])
+                self._pool = ProcessPoolExecutor(
+                    self.jobs, mp_context=context, initializer=_init_worker, initargs=(worker_config,)
+                )
             outcomes = self._pool.map(run_task, tasks, chunksize=CHUNK_SIZE)
         pending: list[tuple[str, str]] = []
         for outcome in outcomes:
