@@ -10,11 +10,12 @@ import json
 import resource
 import sys
 
-from proofolio.cli import cli
+from proofolio.cli import main
 
 if __name__ == "__main__":
     try:
-        cli.main(sys.argv[1:], prog_name="proofolio", standalone_mode=False)
+        sys.argv = ["proofolio", *sys.argv[1:]]
+        main()  # exactly what the console script runs
         code = 0
     except SystemExit as exc:
         code = int(exc.code or 0)

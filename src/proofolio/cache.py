@@ -16,6 +16,7 @@ import hashlib
 import json
 import sqlite3
 import warnings
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -30,7 +31,9 @@ CACHE_FORMAT = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hashes (path TEXT PRIMARY KEY, stat TEXT NOT NULL, content_id TEXT NOT NULL);
 """
+LOOKUP_BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's parameter limit
 
 
 @cache
@@ -44,6 +47,17 @@ def analyzer_fingerprint() -> str:
             digest.update(path.read_bytes())
     for name in ("limits.py", "digest.py", "models.py"):
         digest.update(Path(str(root.joinpath(name))).read_bytes())
+    return digest.hexdigest()
+
+
+@cache
+def tool_fingerprint() -> str:
+    """Hash of the whole package's code and data: what a memoised final result depends on (scoring too)."""
+    digest = hashlib.sha256(analyzer_fingerprint().encode())
+    root = Path(str(resources.files("proofolio")))
+    for path in sorted(_walk(root)):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -73,11 +87,15 @@ def _evidence_to(e: Evidence) -> dict[str, Any]:
     }
 
 
+_CONFIDENCE = {c.value: c for c in Confidence}  # dict lookups: Enum(value) is slow at 100k items
+_SEVERITY = {s.value: s for s in Severity}
+
+
 def _evidence_from(d: dict[str, Any], repo: str, commit: str | None, share: float | None) -> Evidence:
+    severity = d["sv"]
     return Evidence(
-        detector=d["d"], skill=d["s"], location=Location(repo, commit, d["p"], d["l"], d["e"], d["c"]),
-        snippet=d["n"], confidence=Confidence(d["f"]), values=tuple((k, v) for k, v in d["v"]),
-        authored_share=share, severity=Severity(d["sv"]) if d["sv"] else None, remediation=d["r"], cited_sha256=d["h"],
+        d["d"], d["s"], Location(repo, commit, d["p"], d["l"], d["e"], d["c"]), d["n"], _CONFIDENCE[d["f"]],
+        tuple(map(tuple, d["v"])), share, _SEVERITY[severity] if severity else None, d["r"], d["h"],  # type: ignore[arg-type]
     )
 
 
@@ -98,6 +116,16 @@ def decode_result(
     return evidence, problems, data.get("extra", {})
 
 
+def encode_project(evidence: Sequence[Evidence]) -> str:
+    """A project's repository-detector evidence; repo, commit and share are kept (they are part of its key)."""
+    rows = [[e.location.repo, e.location.commit, e.authored_share, _evidence_to(e)] for e in evidence]
+    return json.dumps(rows, separators=(",", ":"))
+
+
+def decode_project(text: str) -> list[Evidence]:
+    return [_evidence_from(d, repo, commit, share) for repo, commit, share, d in json.loads(text)]
+
+
 def rebind(evidence: tuple[Evidence, ...], repo: str, commit: str | None, share: float | None) -> tuple[Evidence, ...]:
     return tuple(replace(e, location=replace(e.location, repo=repo, commit=commit), authored_share=share) for e in evidence)
 
@@ -105,8 +133,9 @@ def rebind(evidence: tuple[Evidence, ...], repo: str, commit: str | None, share:
 class ResultCache:
     """get/put of encoded per-file results; a no-op when ``path`` is None (``--no-cache``)."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, verify: bool = True) -> None:
         self.path = path
+        self.verify = verify  # worker processes skip the integrity check the parent already made
         self.hits = 0
         self.misses = 0
         self._db: sqlite3.Connection | None = None
@@ -130,12 +159,11 @@ class ResultCache:
             warnings.warn(f"proofolio cache {path} is unavailable ({exc}): running without it", stacklevel=3)
             return None
 
-    @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    def _connect(self, path: Path) -> sqlite3.Connection:
         db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
         try:
             db.execute("PRAGMA busy_timeout = 30000")
-            check = db.execute("PRAGMA quick_check").fetchone()
+            check = db.execute("PRAGMA quick_check").fetchone() if self.verify else ("ok",)
             if not check or check[0] != "ok":
                 raise sqlite3.DatabaseError(f"integrity check: {check[0] if check else 'no answer'}")
             db.execute("PRAGMA journal_mode = WAL")
@@ -159,13 +187,52 @@ class ResultCache:
         self.hits += 1
         return str(row[0])
 
-    def put_many(self, rows: list[tuple[str, str]]) -> None:
-        """Store results in one transaction (a crash leaves the previous state, never half a row)."""
-        if self._db is None or not rows:
+    def get_many(self, keys: list[str]) -> dict[str, str]:
+        """The stored values of those ``keys`` that are cached, in a few queries instead of one per file."""
+        found: dict[str, str] = {}
+        if self._db is None:
+            return found
+        try:
+            for start in range(0, len(keys), LOOKUP_BATCH):
+                batch = keys[start : start + LOOKUP_BATCH]
+                marks = ",".join("?" * len(batch))
+                found.update(self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", batch))
+        except sqlite3.DatabaseError:
+            return {}
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return found
+
+    def known_hashes(self, stats: dict[str, str]) -> dict[str, str]:
+        """Content ids of files (absolute path → stat signature) whose signature is unchanged since hashed.
+
+        Like git's index: a file whose size, mtime, ctime and inode are those recorded when it
+        was hashed is not read again on a warm run.
+        """
+        found: dict[str, str] = {}
+        if self._db is None or not stats:
+            return found
+        paths = list(stats)
+        try:
+            for start in range(0, len(paths), LOOKUP_BATCH):
+                batch = paths[start : start + LOOKUP_BATCH]
+                marks = ",".join("?" * len(batch))
+                query = f"SELECT path, stat, content_id FROM hashes WHERE path IN ({marks})"
+                for path, stat, content_id in self._db.execute(query, batch):
+                    if stats.get(path) == stat:
+                        found[path] = content_id
+        except sqlite3.DatabaseError:
+            return {}
+        return found
+
+    def put_many(self, rows: Sequence[tuple[str, str]], hashes: Sequence[tuple[str, str, str]] = ()) -> None:
+        """Store results (and file hashes) in one transaction: a crash leaves the previous state, never half a row."""
+        if self._db is None or not (rows or hashes):
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", rows)
+            self._db.executemany("INSERT OR REPLACE INTO hashes (path, stat, content_id) VALUES (?, ?, ?)", hashes)
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
             try:

@@ -6,17 +6,19 @@ Results come back in task order whatever the number of jobs, so a report does no
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
+import time
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from proofolio.cache import ResultCache, cache_key, content_sha256, decode_result, encode_result
+from proofolio.cache import ResultCache, cache_key, content_sha256, decode_result, encode_result, tool_fingerprint
 from proofolio.detectors.engine import detect_file
 from proofolio.detectors.registry import Registry, default_registry
 from proofolio.documents import read_document
@@ -63,7 +65,9 @@ def analyze_file(
     return FileAnalysis(tuple(evidence), (*document.problems, *problems), code_fingerprint(document))
 
 
+GC_THRESHOLD = 100_000  # allocations between young-generation collections (default 700)
 CHUNK_SIZE = 4  # tasks sent to a worker at a time: few enough to balance, enough to amortise IPC
+SETTLED_NS = 2_000_000_000  # a file changed less than this long ago may change again within one timestamp tick
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,8 @@ class FileTask:
     commit: str | None
     share: float | None
     content_id: str | None = None  # git blob id when the file is committed; else hashed on read
+    stat: str | None = None  # signature to remember the hash under (set by the runner for settled files)
+    looked_up: bool = False  # the runner already asked the cache for this content id (and missed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,7 @@ class FileOutcome:
     cached: bool = False
     cache_row: tuple[str, str] | None = None  # (key, value) for the parent to store
     failure: tuple[str, str] | None = None  # (problem kind, reason) when the file could not be handled
+    hash_row: tuple[str, str, str] | None = None  # (abspath, stat signature, content id) for the parent to store
 
 
 @dataclass(slots=True)
@@ -99,6 +106,7 @@ class WorkerConfig:
     _registry: Registry | None = None
     _cache: ResultCache | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    in_worker: bool = False
 
     @property
     def registry(self) -> Registry:
@@ -110,34 +118,69 @@ class WorkerConfig:
     @property
     def cache(self) -> ResultCache:
         if self._cache is None:
-            self._cache = ResultCache(Path(self.cache_path) if self.cache_path else None)
+            path = Path(self.cache_path) if self.cache_path else None
+            self._cache = ResultCache(path, verify=not self.in_worker)
         return self._cache
+
+    @property
+    def selection(self) -> str:
+        """The part of a cache key that says which detectors and limits produced a result."""
+        return ",".join(self.select) + f"|{self.limits}"
 
 
 _CONFIG: WorkerConfig | None = None
 
 
+def tune_garbage_collector() -> None:
+    """Collect cycles less often: parsing allocates millions of short-lived, acyclic AST nodes.
+
+    With the default thresholds the collector runs every 700 allocations and its full passes
+    re-scan every evidence item kept so far: ~10% of a cold run. Freezing what the imports
+    created keeps it out of every pass (mypy and black tune the collector the same way).
+    """
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, 50, 100)
+
+
 def _init_worker(config: WorkerConfig) -> None:
     global _CONFIG
+    tune_garbage_collector()
+    config.in_worker = True
     _CONFIG = config
     warnings.simplefilter("ignore")  # the parent reports cache trouble once; workers stay quiet
+
+
+def stat_signature(abspath: str, now_ns: int) -> str | None:
+    """size:mtime:ctime:inode of a file that has not changed for a while; None if it just did (or is gone).
+
+    git's "racy clean" rule: a file modified within the last timestamp tick could change again
+    without its signature changing, so its hash is not remembered.
+    """
+    try:
+        st = os.stat(abspath)
+    except OSError:
+        return None
+    if now_ns - st.st_mtime_ns < SETTLED_NS:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
     """Read, analyse (or load from the cache) one file; never raises."""
     config = config or _CONFIG or WorkerConfig()
-    selection = ",".join(config.select) + f"|{config.limits}"
     data: bytes | None = None
     content_id = task.content_id
+    hash_row: tuple[str, str, str] | None = None
     try:
         if content_id is None:
             data = Path(task.abspath).read_bytes()
             content_id = content_sha256(data)
-        key = cache_key(content_id, task.path, selection)
-        hit = config.cache.get(key)
-        if hit is not None:
-            evidence, problems, extra = decode_result(hit, task.repo, task.commit, task.share)
-            return FileOutcome(task.path, evidence, problems, extra["kind"], extra["parsed"], extra.get("fingerprint"), cached=True)
+            hash_row = (task.abspath, task.stat, content_id) if task.stat else None
+        key = cache_key(content_id, task.path, config.selection)
+        if not task.looked_up:
+            hit = config.cache.get(key)
+            if hit is not None:
+                return _cached_outcome(task, hit, hash_row)
         if data is None:
             data = Path(task.abspath).read_bytes()
     except OSError as exc:
@@ -153,7 +196,13 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
     extra = {"kind": document.kind, "parsed": document.tree is not None, "fingerprint": analysis.fingerprint}
     row = (key, encode_result(analysis.evidence, analysis.problems, extra))
     return FileOutcome(task.path, analysis.evidence, analysis.problems, document.kind, document.tree is not None,
-                       analysis.fingerprint, cache_row=row)
+                       analysis.fingerprint, cache_row=row, hash_row=hash_row)
+
+
+def _cached_outcome(task: FileTask, value: str, hash_row: tuple[str, str, str] | None = None) -> FileOutcome:
+    evidence, problems, extra = decode_result(value, task.repo, task.commit, task.share)
+    return FileOutcome(task.path, evidence, problems, extra["kind"], extra["parsed"], extra.get("fingerprint"),
+                       cached=True, hash_row=hash_row)
 
 
 def default_jobs() -> int:
@@ -179,30 +228,75 @@ class FileRunner:
         self.close()
 
     def run(self, tasks: Sequence[FileTask]) -> Iterator[FileOutcome]:
-        """Outcomes in task order; cache rows are written by this (parent) process as they arrive."""
-        outcomes: Iterable[FileOutcome]
-        if self.jobs == 1 or len(tasks) < 2:
-            outcomes = (run_task(t, self.config) for t in tasks)
-        else:
-            if self._pool is None:
-                worker_config = WorkerConfig(self.config.select, self.config.limits, self.config.cache_path)
-                # forkserver, not fork: GitHub clones run in threads while analysis starts, and a
-                # process forked while another thread holds a lock can deadlock (seen: a hung run).
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["proofolio.filework"])
-                self._pool = ProcessPoolExecutor(
-                    self.jobs, mp_context=context, initializer=_init_worker, initargs=(worker_config,)
-                )
-            outcomes = self._pool.map(run_task, tasks, chunksize=CHUNK_SIZE)
+        """Outcomes in task order; cache rows are written by this (parent) process as they arrive.
+
+        The parent answers what it can from the cache first (a warm run never starts a worker
+        and never reads a file whose git blob id or stat signature is known); only the rest is
+        analysed, in this process or in the pool.
+        """
+        cache = self.config.cache
+        prepared = self._prepare(tasks)
+        keys = {i: cache_key(t.content_id, t.path, self.config.selection) for i, t in enumerate(prepared) if t.content_id}
+        hits = cache.get_many(sorted(set(keys.values())))
+        misses = [t for i, t in enumerate(prepared) if keys.get(i) not in hits]
+        analysed = self._analyse(misses)
         pending: list[tuple[str, str]] = []
-        for outcome in outcomes:
+        hashes: list[tuple[str, str, str]] = []
+        for i, task in enumerate(prepared):
+            key = keys.get(i)
+            if key is not None and key in hits:
+                yield _cached_outcome(task, hits[key])
+                continue
+            outcome = next(analysed)
             if outcome.cache_row is not None:
                 pending.append(outcome.cache_row)
-                if len(pending) >= 200:
-                    self.config.cache.put_many(pending)
-                    pending = []
+            if outcome.hash_row is not None:
+                hashes.append(outcome.hash_row)
+            if len(pending) + len(hashes) >= 200:
+                cache.put_many(pending, hashes)
+                pending, hashes = [], []
             yield outcome
-        self.config.cache.put_many(pending)
+        cache.put_many(pending, hashes)
+
+    def project_key(self, identity: str | None) -> str | None:
+        """Cache key of a project's repository-level results, from its identity (None: not cacheable)."""
+        if identity is None or self.config.cache_path is None:
+            return None
+        return cache_key(identity, "<project>", self.config.selection)
+
+    def result_key(self, identity: str | None) -> str | None:
+        """Cache key of a whole run's scored result (None: not cacheable)."""
+        if identity is None or self.config.cache_path is None:
+            return None
+        return cache_key(identity, "<result>", f"{self.config.selection}|{tool_fingerprint()}")
+
+    def _prepare(self, tasks: Sequence[FileTask]) -> list[FileTask]:
+        """Tasks with the content ids the cache remembers for unchanged files outside git."""
+        if self.config.cache_path is None:
+            return list(tasks)
+        now = time.time_ns()
+        stats = {t.abspath: sig for t in tasks if t.content_id is None and (sig := stat_signature(t.abspath, now))}
+        known = self.config.cache.known_hashes(stats)
+        prepared = []
+        for task in tasks:
+            content_id = task.content_id or known.get(task.abspath)
+            stat = stats.get(task.abspath) if content_id is None else None
+            prepared.append(replace(task, content_id=content_id, stat=stat, looked_up=content_id is not None))
+        return prepared
+
+    def _analyse(self, tasks: list[FileTask]) -> Iterator[FileOutcome]:
+        if self.jobs == 1 or len(tasks) < 2:
+            return (run_task(t, self.config) for t in tasks)
+        if self._pool is None:
+            worker_config = WorkerConfig(self.config.select, self.config.limits, self.config.cache_path)
+            # forkserver, not fork: GitHub clones run in threads while analysis starts, and a
+            # process forked while another thread holds a lock can deadlock (seen: a hung run).
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["proofolio.filework"])
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=context, initializer=_init_worker, initargs=(worker_config,)
+            )
+        return self._pool.map(run_task, tasks, chunksize=CHUNK_SIZE)
 
     def close(self) -> None:
         if self._pool is not None:

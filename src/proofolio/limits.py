@@ -6,6 +6,8 @@ user can raise it (`proofolio analyze --max-code-bytes ...`). docs/limits.md lis
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -40,3 +42,27 @@ LIMIT_DOCS: dict[str, tuple[str, str, str]] = {
                        "larger code is data-like and is skipped.", "too-large"),
     "max_notebook_cells": ("--max-cells", "Cells read per notebook; later cells are skipped.", "too-many-cells"),
 }
+
+
+# -- network ----------------------------------------------------------------------------------
+
+HTTP_TIMEOUT_ENV = "PROOFOLIO_HTTP_TIMEOUT"
+DEFAULT_HTTP_TIMEOUT = 30  # seconds
+_MAX_HTTP_TIMEOUT = 3600
+
+
+def http_timeout(environ: Mapping[str, str] | None = None) -> int:
+    """Seconds a GitHub API request, or a clone or fetch, may go without receiving data.
+
+    Set through ``$PROOFOLIO_HTTP_TIMEOUT`` rather than an option: it is a property of the
+    network a user is on (a slow proxy), not of one run. A stalled server then costs this
+    long per try instead of hanging the run. Whole seconds, as PyGithub and git's
+    http.lowSpeedTime take them. Raises ValueError with a one-line message.
+    """
+    raw = (os.environ if environ is None else environ).get(HTTP_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_HTTP_TIMEOUT
+    value = int(raw) if raw.isdigit() else 0
+    if not 1 <= value <= _MAX_HTTP_TIMEOUT:
+        raise ValueError(f"{HTTP_TIMEOUT_ENV} must be a whole number of seconds from 1 to {_MAX_HTTP_TIMEOUT}, not {raw!r}")
+    return value

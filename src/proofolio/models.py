@@ -126,6 +126,7 @@ class SourceInfo:
     files_analyzed: int = 0
     candidate: str | None = None  # who the authorship shares are computed for
     commits: int | None = None
+    fetched_bytes: int | None = None  # downloaded by this run's clone/fetch (GitHub sources only)
 
 
 @dataclass(frozen=True, slots=True)

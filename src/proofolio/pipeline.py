@@ -6,8 +6,10 @@ portfolio. Whatever fails on one file or one detector becomes a Problem and the 
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -15,7 +17,8 @@ from proofolio import __version__
 from proofolio.detectors.base import RepoContext
 from proofolio.detectors.registry import Registry, default_registry
 from proofolio.documents.reader import READABLE_SUFFIXES
-from proofolio.filework import FileOutcome, FileRunner, FileTask, WorkerConfig
+from proofolio.cache import decode_project, encode_project
+from proofolio.filework import FileOutcome, FileRunner, FileTask, WorkerConfig, stat_signature
 from proofolio.models import Evidence, Problem, Result, SourceInfo
 from proofolio.scoring import assess
 from proofolio.sources.base import Source, SourceFile
@@ -58,22 +61,10 @@ def _is_readable(file: SourceFile) -> bool:
     return file.path.endswith(READABLE_SUFFIXES)
 
 
-def analyze_source(
-    source: Source,
-    registry: Registry,
-    progress: ProgressCallback | None = None,
-    runner: FileRunner | None = None,
-) -> SourceAnalysis:
-    """Read and detect every code file of one project, then run the repository detectors.
-
-    The per-file work goes through ``runner`` (cache, worker processes); outcomes come back
-    in path order whatever the number of jobs, so the result does not depend on them.
-    """
+def file_tasks(source: Source) -> list[FileTask]:
+    """One task per code file of a project, in path order."""
     name = source.info.name
-    result = SourceAnalysis(info=source.info, problems=list(source.problems), has_history=source.has_history)
-    counts = {"python_files": 0, "notebooks": 0, "unparsed_files": 0}
-    code_files = [f for f in source.files if _is_readable(f)]
-    tasks = [
+    return [
         FileTask(
             abspath=str(f.abspath),
             path=f.path,
@@ -82,31 +73,117 @@ def analyze_source(
             share=f.authorship.share if f.authorship is not None else None,
             content_id=f.blob if f.committed else None,
         )
-        for f in code_files
+        for f in source.files
+        if _is_readable(f)
     ]
+
+
+def analyze_source(
+    source: Source,
+    registry: Registry,
+    progress: ProgressCallback | None = None,
+    runner: FileRunner | None = None,
+) -> SourceAnalysis:
+    """Read and detect every code file of one project, then run the repository detectors."""
+    return analyze_batch([source], registry, progress, runner)[0]
+
+
+def analyze_batch(
+    sources: Sequence[Source],
+    registry: Registry,
+    progress: ProgressCallback | None = None,
+    runner: FileRunner | None = None,
+) -> list[SourceAnalysis]:
+    """Every file of every project in one stream, then each project's repository detectors.
+
+    The per-file work goes through ``runner`` (cache, worker processes); outcomes come back
+    in task order whatever the number of jobs, so the result does not depend on them. One
+    stream for all projects keeps the workers busy while this process runs a finished
+    project's repository detectors (a stream per project left them idle at every project's end).
+    """
     own_runner = runner is None
     runner = runner or FileRunner(1, WorkerConfig(_registry=registry))
+    analyses: list[SourceAnalysis] = []
     try:
-        for done, outcome in enumerate(runner.run(tasks), 1):
-            _fold(result, counts, outcome, name)
-            if progress is not None:
-                progress(name, done, len(tasks))
+        tasks = [file_tasks(source) for source in sources]
+        stream = runner.run([task for project in tasks for task in project])
+        for source, project_tasks in zip(sources, tasks):
+            name = source.info.name
+            result = SourceAnalysis(info=source.info, problems=list(source.problems), has_history=source.has_history)
+            counts = {"python_files": 0, "notebooks": 0, "unparsed_files": 0}
+            for done in range(1, len(project_tasks) + 1):
+                _fold(result, counts, next(stream), name)
+                if progress is not None:
+                    progress(name, done, len(project_tasks))
+            result.evidence.extend(_repo_evidence(source, registry, result, runner))
+            counts["files"] = len(source.files)
+            result.stats = counts
+            result.info = replace(source.info, files_analyzed=counts["python_files"] + counts["notebooks"])
+            analyses.append(result)
+        for _ in stream:  # drain: the runner stores the last cache rows when its stream ends
+            pass
     finally:
         if own_runner:
             runner.close()
+    return analyses
+
+
+def _repo_evidence(source: Source, registry: Registry, result: SourceAnalysis, runner: FileRunner) -> list[Evidence]:
+    """What the repository detectors find; from the cache when nothing the project holds has changed.
+
+    Repository detectors read READMEs, CI and dependency files and whole modules; without the
+    cache a warm run would read them all again.
+    """
+    key = runner.project_key(project_identity(source))
+    cache = runner.config.cache
+    stored = cache.get(key) if key is not None else None
+    if stored is not None:
+        return decode_project(stored)
     repo = RepoContext(source, tuple(result.evidence))
+    failed = False
     for detector in registry.repo_detectors():
         try:
             detector.check(repo)
         except Exception as exc:  # a detector bug must not lose the project
+            failed = True
             result.problems.append(
-                Problem(name, "", f"{detector.meta.id} failed: {type(exc).__name__}: {exc}", "detector-error")
+                Problem(source.info.name, "", f"{detector.meta.id} failed: {type(exc).__name__}: {exc}", "detector-error")
             )
-    result.evidence.extend(repo.evidence)
-    counts["files"] = len(source.files)
-    result.stats = counts
-    result.info = replace(source.info, files_analyzed=counts["python_files"] + counts["notebooks"])
-    return result
+    if key is not None and not failed:
+        cache.put_many([(key, encode_project(repo.evidence))])
+    return repo.evidence
+
+
+def project_identity(source: Source) -> str | None:
+    """A hash of everything repository detectors see: the project's identity, history and every file.
+
+    Committed files count by git blob id, others by their stat signature; None when a file
+    changed just now (its signature cannot be trusted yet), so the project is analysed afresh.
+    """
+    info = replace(source.info, fetched_bytes=None)  # what a clone downloaded this time is not the project
+    digest = hashlib.sha256(repr((info, source.has_history, source.commits)).encode("utf-8"))
+    now = time.time_ns()
+    for file in sorted(source.files, key=lambda f: f.path):
+        identity = file.blob if file.committed else stat_signature(str(file.abspath), now)
+        if identity is None:
+            return None
+        share = file.authorship.share if file.authorship is not None else None
+        digest.update(f"\0{file.path}\0{identity}\0{share}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def run_identity(target: str, sources: Sequence[Source], taxonomy: Taxonomy) -> str | None:
+    """A hash of everything a run's scored result depends on besides the tool: target, taxonomy, every project.
+
+    None when a project cannot be identified (a file changed just now), so the run is scored afresh.
+    """
+    parts = [target, repr(taxonomy.ref)]
+    for source in sources:
+        identity = project_identity(source)
+        if identity is None:
+            return None
+        parts += [identity, repr(source.problems)]
+    return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, name: str) -> None:
@@ -171,7 +248,10 @@ def gather(
 
     Returns the analyses and the number of duplicate files dropped.
     """
-    analyses = [analyze_source(source, registry, progress, runner) for source in sources]
+    if isinstance(sources, (list, tuple)):
+        analyses = analyze_batch(sources, registry, progress, runner)
+    else:  # GitHub projects arrive one by one as their clones finish
+        analyses = [analyze_source(source, registry, progress, runner) for source in sources]
     duplicates = drop_duplicates(analyses)
     for analysis in analyses:
         analysis.evidence = mark_tutorial_data(analysis.evidence)

@@ -13,6 +13,8 @@ PROBLEM_KINDS: dict[str, str] = {
     "empty-repo": "A git repository with no commits: files are analysed but cannot be linked to a commit.",
     "git-error": "Git history could not be read fully (shallow clone, corrupt object, unusable .git): evidence is kept, authorship or permalinks may be missing.",
     "internal-error": "Analysing this file failed unexpectedly (a proofolio bug): it is skipped, the rest of the run goes on.",
+    "lfs-pointer": "A file that is a Git LFS pointer (a few lines naming the real content's hash and size) instead of the content: not analysed; proofolio never runs git-lfs to fetch it.",
+    "inside-git-repo": "A project folder given as the target lies inside a git repository that tracks it: analysed as a plain folder, so no commit is pinned and no authorship computed; the reason names the repository root to analyse for both.",
     "invalid-notebook": "A notebook that is not valid JSON or has no cell list (not analysed), or that fails the nbformat schema (read leniently).",
     "nested-repo": "A git repository inside a git project (submodule or vendored clone): skipped, it is not this project's code.",
     "not-python": "A notebook whose kernel language is not Python: its code is not analysed.",

@@ -6,6 +6,7 @@ policy (docs/scoring.md) can change without touching a detector.
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
@@ -39,19 +40,28 @@ def detector_contribution(weight: float, items: list[Evidence]) -> float:
 
 
 def _top_evidence(items: list[Evidence], weights: Mapping[str, float]) -> tuple[Evidence, ...]:
-    """Strongest first, one per detector before any detector repeats, stable for equal ones."""
-    ranked = sorted(items, key=lambda e: (-weights[e.detector] * evidence_strength(e), e.sort_key()))
-    chosen: list[Evidence] = []
-    seen: set[str] = set()
-    for item in ranked:
-        if item.detector not in seen:
-            chosen.append(item)
-            seen.add(item.detector)
-    for item in ranked:
+    """Strongest first, one per detector before any detector repeats, stable for equal ones.
+
+    Only the best item of each detector and the overall top few are ranked (not every item):
+    a portfolio can hold a hundred thousand evidence items.
+    """
+    def rank(e: Evidence) -> tuple[float, tuple[tuple[str, str, int, int, int], str, str]]:
+        return (-weights[e.detector] * evidence_strength(e), e.sort_key())
+
+    best: dict[str, Evidence] = {}
+    best_rank: dict[str, tuple[float, tuple[tuple[str, str, int, int, int], str, str]]] = {}
+    for item in items:
+        r = rank(item)
+        if item.detector not in best or r < best_rank[item.detector]:
+            best[item.detector], best_rank[item.detector] = item, r
+    chosen = sorted(best.values(), key=rank)
+    taken = {id(e) for e in chosen}
+    for item in heapq.nsmallest(TOP_EVIDENCE + len(chosen), items, key=rank):
         if len(chosen) >= TOP_EVIDENCE:
             break
-        if item not in chosen:
+        if id(item) not in taken:
             chosen.append(item)
+            taken.add(id(item))
     return tuple(chosen[:TOP_EVIDENCE])
 
 
@@ -114,9 +124,19 @@ def _reason(detectors: list[str], titles: Mapping[str, str], projects: int) -> s
     return f"{kinds.capitalize()} in {where}: {named}{more}."
 
 
+def group_by_detector(evidence: Iterable[Evidence]) -> dict[str, list[Evidence]]:
+    """Evidence per detector, each list in location order: scoring looks up weights per detector, not per item."""
+    grouped: dict[str, list[Evidence]] = defaultdict(list)
+    for item in evidence:
+        grouped[item.detector].append(item)
+    for items in grouped.values():
+        items.sort(key=Evidence.sort_key)
+    return dict(grouped)
+
+
 def assess_skill(
     skill: Skill,
-    evidence: Iterable[Evidence],
+    evidence: Iterable[Evidence] | Mapping[str, list[Evidence]],
     taxonomy: Taxonomy,
     titles: Mapping[str, str],
     has_history: bool,
@@ -128,18 +148,20 @@ def assess_skill(
             "Not assessed: needs git history, and no analysed project is a git repository.",
             (), (), 0, (),
         )
+    grouped = evidence if isinstance(evidence, Mapping) else group_by_detector(evidence)
     weights: dict[str, float] = {}
-    by_detector: dict[str, list[Evidence]] = defaultdict(list)
+    by_detector: dict[str, list[Evidence]] = {}
     negatives: dict[str, list[Evidence]] = defaultdict(list)
-    for item in evidence:
-        weight = skill.weight_for(item.detector)
-        if weight is None or (weight == 0 and item.severity is None):  # weight 0: listed, never scored
+    for detector, group in grouped.items():
+        weight = skill.weight_for(detector)
+        if weight is None:
             continue
-        if item.severity is not None:  # a negative signal never adds to the score
-            negatives[item.detector].append(item)
-            continue
-        weights[item.detector] = weight
-        by_detector[item.detector].append(item)
+        for item in group:
+            if item.severity is not None:  # a negative signal never adds to the score
+                negatives[detector].append(item)
+            elif weight != 0:  # weight 0: listed, never scored
+                weights[detector] = weight
+                by_detector.setdefault(detector, []).append(item)
     negative_items = [e for d in sorted(negatives) for e in negatives[d]]
     negative_caveats = _negative_caveats(negatives, titles, taxonomy)
     if not by_detector:
@@ -178,5 +200,5 @@ def assess(
     has_history: bool,
 ) -> tuple[SkillAssessment, ...]:
     """One assessment per taxonomy skill, in the taxonomy's order."""
-    items = sorted(evidence, key=lambda e: e.sort_key())
-    return tuple(assess_skill(skill, items, taxonomy, titles, has_history) for skill in taxonomy.skills)
+    grouped = group_by_detector(evidence)
+    return tuple(assess_skill(skill, grouped, taxonomy, titles, has_history) for skill in taxonomy.skills)

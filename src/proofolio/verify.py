@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-import jsonschema
 
 from proofolio import __version__
 from proofolio.detectors.registry import default_registry
@@ -82,6 +81,8 @@ def load_report(path: str) -> tuple[dict[str, Any], Result]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReportUnusable(f"{path} is not JSON: {exc}") from None
+    import jsonschema  # only `verify` needs it: not loaded by every command
+
     errors = sorted(jsonschema.Draft202012Validator(load_schema()).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         first = errors[0]

@@ -8,6 +8,7 @@ analysis): each stage is placed where its first evidence stands in the file.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from collections.abc import Iterable
 
 from proofolio.models import Evidence, Workflow, WorkflowStage
@@ -28,6 +29,7 @@ STAGE_OF_DETECTOR: dict[str, str] = {
 STAGE_OF_PREFIX: dict[str, str] = {"PRE-": "clean", "MOD-": "fit"}
 
 
+@cache
 def stage_of(detector: str) -> str | None:
     if detector in STAGE_OF_DETECTOR:
         return STAGE_OF_DETECTOR[detector]
@@ -51,16 +53,16 @@ def _position(stage: str, item: Evidence) -> tuple[object, ...]:
 
 def workflow_of(repo: str, path: str, evidence: Iterable[Evidence]) -> Workflow | None:
     """One file's workflow, or None when it shows fewer than two stages."""
-    first: dict[str, Evidence] = {}
-    for item in sorted(evidence, key=lambda e: e.sort_key()):
-        if item.severity is not None:  # negative signals are not stages
-            continue
+    first: dict[str, Evidence] = {}  # stage → its earliest evidence (in location order)
+    for item in evidence:
         stage = stage_of(item.detector)
+        if stage is None or item.severity is not None:  # negative signals are not stages
+            continue
         if stage == "evaluate" and _is_splitter(item):
             continue  # `cv = KFold(...)` sets evaluation up; the stage is where scores are computed
         if stage != "fit" and item.value("base") is not None:
             continue  # a class definition (a Dataset subclass) is set-up, not a step that runs
-        if stage is not None and stage not in first:
+        if stage not in first or item.sort_key() < first[stage].sort_key():
             first[stage] = item
     if len(first) < 2:
         return None

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from proofolio.documents.imports import build_import_map
-from proofolio.documents.magics import neutralise_cell
+from proofolio.documents.magics import neutralise_cell, neutralise_lines
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "fuzz"))
 from targets import magics_target, notebook_target, python_target  # noqa: E402
@@ -60,6 +60,13 @@ def test_neutraliser_keeps_lines_and_valid_python(text: str) -> None:
         return
     if not any(line.lstrip().startswith(("%", "!", "?")) or line.rstrip().endswith("?") for line in text.split("\n")):
         assert neutralise_cell(text)[0] == text  # plain Python passes through untouched
+
+
+@SETTINGS
+@given(st.lists(ipython_lines | st.text(max_size=30), max_size=12).map("\n".join))
+def test_neutraliser_shortcut_changes_nothing(text: str) -> None:
+    """Cells the shortcut returns untouched are exactly those the line-by-line pass leaves alone."""
+    assert neutralise_cell(text) == neutralise_lines(text)
 
 
 identifiers = st.sampled_from(["a", "b", "np", "pd", "nn", "torch", "sklearn", "x_1", "Model", "utils"])

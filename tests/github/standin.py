@@ -28,11 +28,17 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 DOCS = "https://docs.github.com/rest"
 DROP = -1  # Fault.status that closes the connection without answering
 TRUNCATE = -2  # Fault.status (git endpoints): announce the whole answer, send half, hang up
+STALL = -3  # Fault.status (git endpoints): announce the whole answer, send half, then send nothing for ``delay`` s
 
 
 @dataclass
 class Fault:
-    """Answer ``status`` (or stall ``delay`` seconds first) to the next ``times`` matching requests."""
+    """Answer ``status`` (or stall ``delay`` seconds first) to the next ``times`` matching requests.
+
+    A stalled request is logged when the stall begins, with status STALL. A stall ends early
+    when the test ends (``StandIn.reset``/``stop``): the connection is then closed unanswered,
+    so a stalled handler thread never outlives, nor logs into, a later test.
+    """
 
     path: str  # regex matched against the request path (without query)
     status: int = 0  # 0: no status override (a delay only); DROP: hang up
@@ -71,6 +77,7 @@ class StandIn:
         self.rate_remaining = 5000
         self.reset_at = int(time.time()) + 3600
         self.lock = threading.Lock()
+        self.unstall = threading.Event()  # set: every stalled answer stops waiting
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
 
@@ -85,6 +92,7 @@ class StandIn:
         return self
 
     def stop(self) -> None:
+        self.unstall.set()
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
@@ -96,6 +104,8 @@ class StandIn:
         return f"http://127.0.0.1:{port}"
 
     def reset(self) -> None:
+        self.unstall.set()  # release handlers a fault is still stalling; later stalls wait on a new event
+        self.unstall = threading.Event()
         with self.lock:
             self.faults.clear()
             self.log.clear()
@@ -214,9 +224,11 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         body = self._body()
         fault = self.standin.take_fault(parts.path, parts.query)
+        if fault is not None and fault.delay and fault.status != STALL and self._stall(parts, fault.delay):
+            return
         if parts.path.startswith("/git/"):
-            if fault is not None and fault.status == TRUNCATE:
-                self._git(parts.path, parts.query, body, truncate=True)
+            if fault is not None and fault.status in (TRUNCATE, STALL):
+                self._git(parts.path, parts.query, body, cut=fault)
                 return
             if fault is not None and fault.status:
                 self._record(parts.path, parts.query, fault.status)
@@ -226,8 +238,6 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self._git(parts.path, parts.query, body)
             return
-        if fault is not None and fault.delay:
-            time.sleep(fault.delay)
         if fault is not None and fault.status == DROP:
             self._record(parts.path, parts.query, DROP)
             self.close_connection = True  # hang up without an answer: a dropped connection
@@ -257,6 +267,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
+
+    def _stall(self, parts: Any, delay: float) -> bool:
+        """Send nothing for ``delay`` seconds; True (and hang up) when the test ended first."""
+        self._record(parts.path, parts.query, STALL)
+        if self.standin.unstall.wait(delay):
+            self.close_connection = True
+            return True
+        return False
 
     def _record(self, path: str, query: str, status: int, git_command: str = "") -> None:
         with self.standin.lock:
@@ -340,7 +358,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- git ----------------------------------------------------------------------------------
 
-    def _git(self, path: str, query: str, body: bytes, truncate: bool = False) -> None:
+    def _git(self, path: str, query: str, body: bytes, cut: Fault | None = None) -> None:
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "GIT_PROJECT_ROOT": str(self.standin.git_root),
@@ -385,8 +403,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(key, value)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
-        if truncate:  # a connection reset mid-pack: the client sees a short, broken answer
+        if cut is not None:  # a connection reset, or a stall, mid-pack: the client gets half the answer
             self.wfile.write(payload[: len(payload) // 2])
+            self.wfile.flush()
+            if cut.status == STALL:
+                self.standin.unstall.wait(cut.delay)
             self.close_connection = True
             return
         self.wfile.write(payload)

@@ -12,14 +12,27 @@ from support import CANDIDATE, git
 from proofolio.sources.clone import CloneError, clone_or_update, git_env
 
 
+def config_of(env: dict[str, str]) -> dict[str, str]:
+    """The settings a GIT_CONFIG_COUNT/KEY_n/VALUE_n environment gives git."""
+    return {env[f"GIT_CONFIG_KEY_{n}"]: env[f"GIT_CONFIG_VALUE_{n}"] for n in range(int(env["GIT_CONFIG_COUNT"]))}
+
+
 def test_token_goes_as_a_header_to_the_api_host_only() -> None:
     env = git_env("https://github.com/alex/churn.git", "ghp_X", "github.com")
     assert env["GIT_TERMINAL_PROMPT"] == "0"
-    assert env["GIT_CONFIG_COUNT"] == "1" and env["GIT_CONFIG_KEY_0"] == "http.extraHeader"
-    assert env["GIT_CONFIG_VALUE_0"] == "Authorization: Basic " + base64.b64encode(b"x-access-token:ghp_X").decode()
+    assert config_of(env)["http.extraHeader"] == "Authorization: Basic " + base64.b64encode(b"x-access-token:ghp_X").decode()
     for url, token in (("https://evil.example/alex/churn.git", "ghp_X"), ("https://github.com/a/b.git", None)):
         env = git_env(url, token, "github.com")
-        assert "GIT_CONFIG_COUNT" not in env and "ghp_X" not in "".join(env.values())
+        assert "http.extraHeader" not in config_of(env) and "ghp_X" not in "".join(env.values())
+
+
+def test_every_transfer_is_bounded_and_runs_no_filter_or_hook() -> None:
+    settings = config_of(git_env("https://github.com/a/b.git", None, "github.com", timeout=7))
+    assert (settings["http.lowSpeedLimit"], settings["http.lowSpeedTime"]) == ("1", "7")  # under 1 byte/s for 7 s
+    assert settings["core.hooksPath"] == "/dev/null"
+    assert {k: v for k, v in settings.items() if k.startswith("filter.lfs.")} == {
+        "filter.lfs.clean": "", "filter.lfs.smudge": "", "filter.lfs.process": "", "filter.lfs.required": "false",
+    }
 
 
 @pytest.fixture()

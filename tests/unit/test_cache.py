@@ -93,3 +93,57 @@ def test_disabled_cache_stores_nothing(tasks: list[FileTask]) -> None:
     cache = ResultCache(None)
     cache.put_many([("k", "v")])
     assert cache.get("k") is None
+
+
+def _age(tasks: list[FileTask], seconds: int = 60) -> None:
+    """Make files look settled (not modified within the last timestamp tick)."""
+    import os
+    import time
+
+    past = time.time() - seconds
+    for task in tasks:
+        if Path(task.abspath).exists():
+            os.utime(task.abspath, (past, past))
+
+
+def test_warm_run_does_not_read_unchanged_files_outside_git(
+    tmp_path: Path, tasks: list[FileTask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    _age(tasks)
+    time.sleep(0.01)
+    db = str(tmp_path / "c.sqlite")
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+        cold = list(runner.run(tasks))
+    reads: list[str] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(str(self)) or original(self))
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+        warm = list(runner.run(tasks))
+    assert _view(warm) == _view(cold)
+    assert reads == [tasks[-1].abspath]  # only the missing file is tried again
+
+
+def test_a_changed_file_is_analysed_again(tmp_path: Path, tasks: list[FileTask]) -> None:
+    _age(tasks)
+    db = str(tmp_path / "c.sqlite")
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+        list(runner.run(tasks))
+    Path(tasks[0].abspath).write_text("import torch\nmodel = torch.nn.Linear(2, 1)\n")
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+        warm = list(runner.run(tasks))
+    assert not warm[0].cached and warm[1].cached
+    assert not any(e.detector == "PRE-missing-values" for e in warm[0].evidence)
+
+
+def test_a_file_changed_just_now_is_hashed_not_trusted(tmp_path: Path, tasks: list[FileTask]) -> None:
+    """Racy files (modified within the last tick) get no remembered hash: their next run reads them."""
+    db = tmp_path / "c.sqlite"
+    with FileRunner(1, WorkerConfig(cache_path=str(db))) as runner:
+        list(runner.run(tasks))
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM hashes").fetchone()[0] == 0
+    _age(tasks)
+    with FileRunner(1, WorkerConfig(cache_path=str(db))) as runner:
+        list(runner.run(tasks))
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM hashes").fetchone()[0] == 8

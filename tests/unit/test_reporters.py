@@ -214,6 +214,7 @@ def test_json_shape(result: Result) -> None:
     assert d["sources"][1] == {
         "name": FOLDER, "kind": "folder", "root": "./kaggle-notebooks", "commit": None, "branch": None,
         "remote_url": None, "web_url": None, "dirty": False, "files_analyzed": 4, "candidate": None, "commits": None,
+        "fetched_bytes": None,
     }
 
 

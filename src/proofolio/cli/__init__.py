@@ -43,6 +43,9 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 def main() -> None:
     """Console-script entry point: click's errors as one line, Ctrl-C as exit 130."""
     warnings.showwarning = _one_line_warning
+    from proofolio.filework import tune_garbage_collector
+
+    tune_garbage_collector()  # a console-script process only: not in tests that drive `cli` in-process
     try:
         cli.main(prog_name="proofolio", standalone_mode=False)
     except click.exceptions.Abort:  # click's form of KeyboardInterrupt

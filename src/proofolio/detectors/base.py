@@ -158,11 +158,30 @@ class FileContext:
     local_classes: set[str] = field(default_factory=set)  # classes defined in this file, seen so far
     _local_names: frozenset[str] | None = None  # names the file binds itself (only needed with star imports)
     shared: dict[str, object] = field(default_factory=dict)  # per-file analyses several detectors reuse
+    # The node the walk is handing to detectors, and its call target once one of them asked:
+    # half a dozen detectors look at every call, and the answer cannot change while they do.
+    current: ast.AST | None = None
+    _current_target: CallTarget | None = None
+    _qualnames: dict[int, str | None] = field(default_factory=dict)  # id(node) → qualname; the tree outlives the context
+
+    def visiting(self, node: ast.AST | None) -> None:
+        """Called by the engine before (node) and after (None) handing a node to detectors."""
+        self.current = node
+        self._current_target = None
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
-        """Resolve a Name/Attribute chain through the imports; None for local names."""
-        return qualified_name(self.document.imports, node)
+        """Resolve a Name/Attribute chain through the imports; None for local names.
+
+        Imports are read for the whole file before the walk, so the answer depends on the node
+        alone and is remembered.
+        """
+        key = id(node)
+        try:
+            return self._qualnames[key]
+        except KeyError:
+            found = self._qualnames[key] = qualified_name(self.document.imports, node)
+            return found
 
     def expression_type(self, node: ast.AST) -> str | None:
         """The type of an expression where it is known: a tracked variable or a resolved call.
@@ -220,6 +239,14 @@ class FileContext:
         return qualified if last[:1].isupper() else None  # CapWords: a class, so an instance
 
     def call_target(self, call: ast.Call) -> CallTarget:
+        """What ``call`` calls, as far as the imports and the types tracked so far tell."""
+        if call is self.current:
+            if self._current_target is None:
+                self._current_target = self._call_target(call)
+            return self._current_target
+        return self._call_target(call)
+
+    def _call_target(self, call: ast.Call) -> CallTarget:
         func = call.func
         resolved = self.qualname(func)
         if resolved is not None:

@@ -36,6 +36,9 @@ class CatalogRow:
     extra_values: tuple[tuple[str, str], ...]
 
 
+MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
+
+
 class PatternIndex:
     """Match a qualified name against many patterns: exact, ``prefix.*`` and other globs.
 
@@ -48,6 +51,7 @@ class PatternIndex:
         self.exact: dict[str, list[CatalogRow]] = {}
         self.prefix: dict[str, list[CatalogRow]] = {}
         self.globs: dict[str, list[tuple[str, CatalogRow]]] = {}  # first component ("" = any) → globs
+        self._matched: dict[str, tuple[CatalogRow, ...]] = {}  # a file calls the same few names again and again
 
     def add(self, pattern: str, row: CatalogRow) -> None:
         if not any(ch in pattern for ch in "*?["):
@@ -59,7 +63,15 @@ class PatternIndex:
             bucket = "" if any(ch in head for ch in "*?[") or "." not in pattern else head
             self.globs.setdefault(bucket, []).append((pattern, row))
 
-    def match(self, name: str) -> list[CatalogRow]:
+    def match(self, name: str) -> tuple[CatalogRow, ...]:
+        found = self._matched.get(name)
+        if found is None:
+            if len(self._matched) > MATCH_MEMO_SIZE:
+                self._matched.clear()
+            found = self._matched[name] = tuple(self._match(name))
+        return found
+
+    def _match(self, name: str) -> list[CatalogRow]:
         found = list(self.exact.get(name, ()))
         parts = name.split(".")
         for i in range(1, len(parts)):

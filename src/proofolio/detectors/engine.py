@@ -6,6 +6,7 @@ import ast
 from collections.abc import Sequence
 
 from proofolio.detectors.base import FileContext, FileDetector
+from proofolio.detectors.treewalk import branches
 from proofolio.documents.base import Document, DocumentProblem
 from proofolio.models import Evidence
 
@@ -33,32 +34,30 @@ class _Leave:
 _ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
 
 
-def _walk_with_exits(tree: ast.AST):  # type: ignore[no-untyped-def]
-    """walk_in_order's order, yielding (node, False); plus (assignment, True) after its subtree.
+def _walk_with_exits(tree: ast.AST, wanted: frozenset[type]):  # type: ignore[no-untyped-def]
+    """walk_in_order's order over the ``wanted`` node types, yielding (node, False); plus
+    (assignment, True) after an assignment's subtree.
 
-    Children are read straight from ``_fields`` (what ast.iter_child_nodes does, without its
-    generator overhead): this walk is the hot loop of the whole analysis.
+    Children are read straight from each type's child fields (what ast.iter_child_nodes does,
+    without its generator overhead) and leaves (names, constants) are never visited: this
+    walk is the hot loop of the whole analysis.
     """
     stack: list[object] = [tree]
-    pop, push = stack.pop, stack.append
-    node_type, leave, assignments = ast.AST, _Leave, _ASSIGNMENTS
+    pop, push, extend = stack.pop, stack.append, stack.extend
+    leave, assignments = _Leave, _ASSIGNMENTS
     while stack:
         node = pop()
-        if node.__class__ is leave:
+        cls = node.__class__
+        if cls is leave:
             yield node.node, True  # type: ignore[attr-defined]
             continue
-        yield node, False
-        if isinstance(node, assignments):
+        if cls in wanted:
+            yield node, False
+        if cls in assignments:
             push(leave(node))  # type: ignore[arg-type]
-        children: list[ast.AST] = []
-        for name in node._fields:  # type: ignore[attr-defined]
-            value = getattr(node, name, None)
-            if isinstance(value, node_type):
-                children.append(value)
-            elif value.__class__ is list:
-                children.extend(item for item in value if isinstance(item, node_type))
+        children = branches(node)  # type: ignore[arg-type]
         children.reverse()
-        stack.extend(children)
+        extend(children)
 
 
 def detect_file(
@@ -84,7 +83,8 @@ def detect_file(
         problems.append(DocumentProblem("detector-error", f"{label} failed: {type(exc).__name__}: {exc}"))
 
     if document.tree is not None:
-        for node, leaving in _walk_with_exits(document.tree):
+        wanted = frozenset({*dispatch, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+        for node, leaving in _walk_with_exits(document.tree, wanted):
             if leaving:
                 # the right-hand side was evaluated (and visited) before the name is bound:
                 # `df = clean(df.dropna())` still sees `df` as a DataFrame inside the call
@@ -94,13 +94,18 @@ def detect_file(
                 ctx.note_parameters(node)
             elif isinstance(node, ast.ClassDef):
                 ctx.local_classes.add(node.name)
-            for detector in dispatch.get(type(node), ()):
+            handlers = dispatch.get(type(node))
+            if not handlers:
+                continue
+            ctx.visiting(node)
+            for detector in handlers:
                 if id(detector) in failed:
                     continue
                 try:
                     detector.visit(node, ctx)
                 except Exception as exc:  # a detector bug must not lose the file
                     fail(detector, exc)
+            ctx.visiting(None)
     for detector in detectors:
         if id(detector) in failed:
             continue

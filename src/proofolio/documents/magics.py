@@ -19,6 +19,9 @@ PYTHON_BODY_CELL_MAGICS = frozenset(
 _ASSIGN_MAGIC = re.compile(r"^(\s*[A-Za-z_][\w.,\s\[\]]*?=\s*)[!%].*$")
 _HELP_LINE = re.compile(r"^\s*(\?\??[\w.]+|[\w.]+\?\??)\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
+# Anything that could be IPython syntax: a line starting with ! or %, `= !`/`= %`, or a `?`.
+# Most cells have none, and are returned as they are without the line-by-line pass.
+_MAYBE_IPYTHON = re.compile(r"^\s*[!%]|=\s*[!%]|\?", re.MULTILINE)
 
 
 def _bracket_delta(line: str) -> int:
@@ -64,6 +67,13 @@ def neutralise_cell(source: str) -> tuple[str, bool]:
     A cell magic whose body is another language (``%%bash``, ``%%html``, ``%%writefile``)
     is not Python: every line becomes blank and the second value is False.
     """
+    if not _MAYBE_IPYTHON.search(source):
+        return source, True
+    return neutralise_lines(source)
+
+
+def neutralise_lines(source: str) -> tuple[str, bool]:
+    """neutralise_cell's line-by-line pass, without the shortcut for cells that have no IPython syntax."""
     lines = source.split("\n")
     first = next((ln for ln in lines if ln.strip()), "")
     cell_magic = _CELL_MAGIC.match(first)

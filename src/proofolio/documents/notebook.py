@@ -13,8 +13,6 @@ import warnings
 from functools import cache
 from typing import Any
 
-import nbformat
-
 from proofolio.documents.base import CellOutputs, CodeCell, DocumentProblem, MarkdownCell, NotebookInfo
 from proofolio.documents.magics import neutralise_cell
 from proofolio.documents.python import parse_source, rewrite_python2
@@ -87,6 +85,7 @@ def _valid(validator: Any, raw: dict[str, Any]) -> bool:
 @cache
 def _v4_validator(minor: object) -> Any:
     """nbformat's compiled schema for v4.<minor> (the newest known for a future minor)."""
+    import nbformat  # imported on first use: ~0.25 s that a warm run, which reads no notebook, never pays
     from nbformat.validator import get_validator
 
     known = minor if isinstance(minor, int) and 0 <= minor <= nbformat.current_nbformat_minor else nbformat.current_nbformat_minor
@@ -98,6 +97,8 @@ def _v4_validator(minor: object) -> Any:
 
 def _load_other_format(text: str, raw: Any) -> tuple[dict[str, Any], list[DocumentProblem]]:
     """nbformat 2/3 (converted by nbformat) and malformed notebooks (read leniently when possible)."""
+    import nbformat
+
     problems: list[DocumentProblem] = []
     captured: dict[str, Any] = {}
     try:

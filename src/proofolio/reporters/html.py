@@ -12,20 +12,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import PythonLexer
 
 from proofolio.links import commit_url, display_location, permalink, repo_url
 from proofolio.models import Evidence, Level, Location, Problem, Result, SkillAssessment, SourceInfo
 from proofolio.reporters._text import visible
 from proofolio.reporters.json_report import sources_by_name
 from proofolio.reporters.markdown import LEVEL_TEXT, MAX_SNIPPET_LINES, METHOD_PLAIN, NOT_ANALYSED, not_assessed
+
+if TYPE_CHECKING:  # jinja2 and pygments load with the first HTML report, not with every command
+    from jinja2 import Environment
 
 __all__ = ["CSP", "PAGE_SIZES", "render_html", "safe_href"]
 
@@ -56,7 +55,9 @@ def safe_href(url: str | None) -> str | None:
 
 
 @cache
-def _formatter() -> HtmlFormatter:
+def _formatter() -> Any:
+    from pygments.formatters import HtmlFormatter
+
     return HtmlFormatter(cssclass=_HL_CLASS, nowrap=False, style="friendly")
 
 
@@ -72,6 +73,9 @@ def highlight_snippet(code: str) -> Markup:
     if len(lines) > MAX_SNIPPET_LINES:
         hidden = len(lines) - MAX_SNIPPET_LINES
         lines = lines[:MAX_SNIPPET_LINES] + [f"# … {hidden} more line{'s' if hidden != 1 else ''}"]
+    from pygments import highlight
+    from pygments.lexers import PythonLexer
+
     return Markup(highlight("\n".join(lines), PythonLexer(), _formatter()))
 
 
@@ -204,6 +208,8 @@ def _problem_location(p: Problem) -> Location:
 
 @cache
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     env = Environment(
         loader=PackageLoader("proofolio.reporters", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),

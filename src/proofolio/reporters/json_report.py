@@ -74,6 +74,7 @@ def _source(s: SourceInfo) -> dict[str, Any]:
         "files_analyzed": s.files_analyzed,
         "candidate": s.candidate,
         "commits": s.commits,
+        "fetched_bytes": s.fetched_bytes,
     }
 
 
@@ -183,9 +184,28 @@ def report_digest(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+PRETTY_DEPTH = 4  # objects and lists nested deeper than this are written on one line
+
+
 def render_json(result: Result) -> str:
-    """The JSON report text: indented, UTF-8 characters kept, one trailing newline."""
-    return json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n"
+    """The JSON report text: indented, UTF-8 characters kept, one trailing newline.
+
+    Indented down to PRETTY_DEPTH, one line per evidence item or workflow below it: as readable
+    as ``indent=2`` where it matters, and encoded by the json module's C encoder (``indent``
+    forces the pure-Python one, seconds on a report with a hundred thousand items).
+    """
+    return _pretty(result_to_dict(result), 0) + "\n"
+
+
+def _pretty(value: Any, depth: int) -> str:
+    if depth >= PRETTY_DEPTH or not isinstance(value, (dict, list)) or not value:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    pad = "  " * (depth + 1)
+    if isinstance(value, dict):
+        body = ",\n".join(f"{pad}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, depth + 1)}" for k, v in value.items())
+        return "{\n" + body + "\n" + "  " * depth + "}"
+    body = ",\n".join(pad + _pretty(v, depth + 1) for v in value)
+    return "[\n" + body + "\n" + "  " * depth + "]"
 
 
 # --- dict → Result -------------------------------------------------------------------------
@@ -246,6 +266,7 @@ def _source_from(d: dict[str, Any]) -> SourceInfo:
         files_analyzed=d.get("files_analyzed", 0),
         candidate=d.get("candidate"),
         commits=d.get("commits"),
+        fetched_bytes=d.get("fetched_bytes"),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +57,20 @@ class Source:
         if found is not None and not found.committed:
             return None
         return self.info.commit
+
+
+def redact_token(text: str, token: str | None) -> str:
+    """``text`` without the token, also in the base64 forms an Authorization header carries it in.
+
+    Error messages can quote what a server or git said, and a server may echo a header back;
+    whatever reaches a terminal, a report or the cache goes through here first.
+    """
+    if not token:
+        return text
+    forms = (token, *(base64.b64encode(raw.encode()).decode("ascii") for raw in (f"x-access-token:{token}", token)))
+    for form in forms:
+        text = text.replace(form, "***")
+    return text
 
 
 class Collector(Protocol):

@@ -15,21 +15,29 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from proofolio.models import FileAuthorship
 from proofolio.sources.base import Commit
 
-try:  # GitPython refuses to import when no git executable is found; collection still works.
-    from git.cmd import Git
-    from git.exc import GitCommandNotFound
-except ImportError as exc:  # pragma: no cover - depends on the machine
-    Git = None  # type: ignore[assignment,misc]
-    GitCommandNotFound = OSError  # type: ignore[assignment,misc]
-    _IMPORT_ERROR: str | None = f"git is not available: {exc}".splitlines()[0]
-else:
-    _IMPORT_ERROR = None
+
+
+@cache
+def _gitpython() -> tuple[Any, type[Exception], str | None]:
+    """(Git class or None, its not-found error, why git is unavailable): loaded on first use.
+
+    GitPython takes ~0.1 s to import, which a plain folder never needs; and it refuses to
+    import when no git executable is found, in which case collection still works.
+    """
+    try:
+        from git.cmd import Git
+        from git.exc import GitCommandNotFound
+    except ImportError as exc:  # pragma: no cover - depends on the machine
+        return None, OSError, f"git is not available: {exc}".splitlines()[0]
+    return Git, GitCommandNotFound, None
 
 GIT_TIMEOUT_SECONDS = 600.0
 
@@ -153,6 +161,7 @@ class TreeState:
     """What HEAD holds and how the work tree differs from it."""
 
     blobs: dict[str, str] = field(default_factory=dict)  # tracked path → blob id (regular files, symlinks)
+    gitlinks: set[str] = field(default_factory=set)  # submodule paths (another repository's commit)
     changed: set[str] = field(default_factory=set)  # modified, staged, deleted or untracked paths
     dirty: bool = False
     status_known: bool = False
@@ -184,6 +193,24 @@ def _git_dir_for(root: Path) -> Path | None:
     return None
 
 
+def enclosing_work_tree(path: str) -> tuple[str, str] | None:
+    """(work tree root, ``path`` relative to it) when the folder lies inside a git work tree, else None.
+
+    Found as git finds it: the nearest parent with a ``.git``, from the physical path. The
+    repository is then only asked questions through GitRepo (hardened), never from ``path``.
+    """
+    real = os.path.realpath(path)
+    parent = os.path.dirname(real)
+    while True:
+        if os.path.lexists(os.path.join(parent, ".git")):
+            rel = os.path.relpath(real, parent).replace(os.sep, "/")
+            return None if ".git" in rel.split("/") else (parent, rel)
+        up = os.path.dirname(parent)
+        if up == parent:
+            return None
+        parent = up
+
+
 def _one_line(text: str) -> str:
     for line in text.splitlines():
         line = line.strip()
@@ -207,12 +234,13 @@ class GitRepo:
             env["GIT_WORK_TREE"] = str(root)
             env["GIT_INDEX_FILE"] = str(git_dir / "index")
         self._env = env
-        self._git = Git(str(root)) if Git is not None else None
+        git_class = _gitpython()[0]
+        self._git = git_class(str(root)) if git_class is not None else None
 
     # The one place a git process is started.
     def _run(self, args: Sequence[str], ok: Iterable[int] = (0,)) -> tuple[int, bytes, str]:
         if self._git is None:
-            raise GitFailure(_IMPORT_ERROR or "git is not available")
+            raise GitFailure(_gitpython()[2] or "git is not available")
         command = [str(self._git.GIT_PYTHON_GIT_EXECUTABLE or "git")]
         for setting in (*_SAFE_CONFIG, *self._filter_overrides):
             command += ["-c", setting]
@@ -227,7 +255,7 @@ class GitRepo:
                 kill_after_timeout=GIT_TIMEOUT_SECONDS,
                 env=self._env,
             )
-        except GitCommandNotFound as exc:
+        except _gitpython()[1] as exc:
             raise GitFailure(f"git executable not found: {exc}".splitlines()[0]) from exc
         except OSError as exc:
             raise GitFailure(f"git could not start: {exc}") from exc
@@ -316,10 +344,18 @@ class GitRepo:
             if state.slug:
                 state.web_url = f"https://github.com/{state.slug[0]}/{state.slug[1]}"
 
+    def tracks(self, commit: str, rel: str) -> bool:
+        """Does ``commit`` hold ``rel`` (posix, relative to the work tree root)? False when unreadable."""
+        try:
+            status, _, _ = self._run(["rev-parse", "-q", "--verify", f"{commit}:{rel}"], ok=(0, 1))
+        except GitFailure:
+            return False
+        return status == 0
+
     # -- tree and work-tree changes ------------------------------------------------------------
 
     def read_tree(self, state: RepoState, tree: TreeState) -> None:
-        """Blob id of every file in HEAD (``ls-tree -r -z HEAD``); gitlinks (submodules) skipped."""
+        """Blob id of every file in HEAD (``ls-tree -r -z HEAD``); gitlinks (submodules) listed apart."""
         if state.commit is None:
             return
         try:
@@ -332,6 +368,8 @@ class GitRepo:
                 continue
             meta, _, raw_path = record.partition(b"\t")
             fields = meta.split()
+            if len(fields) == 3 and fields[1] == b"commit":
+                tree.gitlinks.add(os.fsdecode(raw_path))
             if len(fields) != 3 or fields[1] != b"blob":
                 continue
             tree.blobs[os.fsdecode(raw_path)] = fields[2].decode("ascii")

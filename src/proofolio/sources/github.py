@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from proofolio.limits import DEFAULT_HTTP_TIMEOUT, http_timeout
 from proofolio.models import FileAuthorship, Problem, SourceInfo
-from proofolio.sources.base import Source
+from proofolio.sources.base import Source, redact_token
 from proofolio.sources.clone import CloneError, CloneResult, clone_or_update
 from proofolio.sources.git import strip_credentials
 from proofolio.sources.github_api import (
@@ -95,6 +96,7 @@ class GitHubCollector:
         self.token_host = urlsplit(options.api_url).netloc.lower()
         if self.token_host == "api.github.com":
             self.token_host = "github.com"  # github.com clones, api.github.com answers
+        self.timeout = DEFAULT_HTTP_TIMEOUT  # $PROOFOLIO_HTTP_TIMEOUT, read when the network is first used
 
     # -- listing ------------------------------------------------------------------------------
 
@@ -106,14 +108,22 @@ class GitHubCollector:
         """Ask the API (or, offline, the listing saved by the last online run)."""
         if self.options.offline:
             return self._load_listing()
-        gh = make_client(self.options.api_url, self.options.token, self.options.max_wait)
+        try:
+            self.timeout = http_timeout()
+        except ValueError as exc:
+            raise GitHubError(str(exc)) from None
+        gh = make_client(self.options.api_url, self.options.token, self.options.max_wait, self.timeout)
         advance = self.stages.stage("listing GitHub", None)
-        listing = list_user(
-            gh, self.options.api_url, self.target.login,
-            repo=self.target.repo, since=self.options.since,
-            max_repos=self.options.max_repos, include_forks=self.options.include_forks,
-            include_private=self.options.include_private,
-        )
+        try:
+            listing = list_user(
+                gh, self.options.api_url, self.target.login,
+                repo=self.target.repo, since=self.options.since,
+                max_repos=self.options.max_repos, include_forks=self.options.include_forks,
+                include_private=self.options.include_private, timeout=self.timeout,
+            )
+        except GitHubError as exc:  # the message may quote the server, which may echo the token
+            raise GitHubError(redact_token(str(exc), self.options.token)) from None
+        listing.problems = [replace(p, reason=redact_token(p.reason, self.options.token)) for p in listing.problems]
         advance()
         note = budget_note(gh)
         if note:
@@ -189,6 +199,7 @@ class GitHubCollector:
             return clone_or_update(
                 repo.clone_url, self.root / "repos" / owner.lower() / name.lower(),
                 token=self.options.token, token_host=self.token_host, offline=self.options.offline,
+                timeout=self.timeout,
             )
         finally:
             advance()
@@ -228,6 +239,7 @@ class GitHubCollector:
             remote_url=strip_credentials(repo.clone_url),
             web_url=web_url,
             candidate=f"{login} ({', '.join(emails)})",
+            fetched_bytes=cloned.fetched_bytes,
         )
         return Source(
             info=info, root=found.root, files=files, commits=found.commits,

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import requests
+import urllib3.exceptions
 from github import Auth, Github, GithubException, GithubRetry
 from github.GithubException import (
     BadCredentialsException,
@@ -24,12 +25,16 @@ from github.GithubException import (
 )
 
 from proofolio import __version__
+from proofolio.limits import DEFAULT_HTTP_TIMEOUT, HTTP_TIMEOUT_ENV
 from proofolio.models import Problem
 from proofolio.sources.github_contributions import PullRequest
 
 DEFAULT_API_URL = "https://api.github.com"
 PER_PAGE = 100
 RETRIES = 5  # 5xx, 429 and dropped connections, with exponential backoff
+# Of those, a dropped connection or a read timeout is retried twice only: a server that stalls
+# costs three timeouts (not six) before the run says so.
+READ_RETRIES = 2
 LOW_BUDGET = 100  # show the remaining request budget below this
 
 
@@ -103,13 +108,17 @@ def _rate_limit_wait(headers: Any, default: float) -> float:
     return default
 
 
-def make_client(api_url: str, token: str | None, max_wait: float) -> Github:
-    """A PyGithub client that names proofolio, waits at most ``max_wait`` for a rate limit, retries faults."""
+def make_client(api_url: str, token: str | None, max_wait: float, timeout: int = DEFAULT_HTTP_TIMEOUT) -> Github:
+    """A PyGithub client that names proofolio, waits at most ``max_wait`` for a rate limit, retries faults.
+
+    ``timeout`` bounds each request (connecting, and each wait for data): a stalled API ends
+    in a timeout, retried READ_RETRIES times, never a hang.
+    """
     per_page = int(os.environ.get("PROOFOLIO_GITHUB_PER_PAGE") or PER_PAGE)  # tests: paginate small lists
     # A refused connection is retried twice only: an unreachable API should fail in about a second.
     backoff = float(os.environ.get("PROOFOLIO_GITHUB_BACKOFF") or 0.5)  # tests: same retries, shorter sleeps
-    retry = _Retry(total=RETRIES, connect=2, backoff_factor=backoff, backoff_max=8, max_rate_limit_wait=max_wait,
-                   secondary_rate_wait=min(60.0, max_wait))
+    retry = _Retry(total=RETRIES, connect=2, read=READ_RETRIES, backoff_factor=backoff, backoff_max=8,
+                   max_rate_limit_wait=max_wait, secondary_rate_wait=min(60.0, max_wait))
     return Github(
         base_url=api_url.rstrip("/"),
         auth=Auth.Token(token) if token else None,
@@ -117,7 +126,7 @@ def make_client(api_url: str, token: str | None, max_wait: float) -> Github:
         seconds_between_requests=0,
         per_page=per_page,
         retry=retry,
-        timeout=30,
+        timeout=timeout,
     )
 
 
@@ -126,7 +135,23 @@ def _message(exc: GithubException) -> str:
     return str(data.get("message") or exc.status)
 
 
-def fatal(exc: Exception, api_url: str, what: str) -> GitHubError:
+def timed_out(exc: BaseException) -> bool:
+    """Did the request fail because the server sent nothing in time (requests wraps urllib3's timeouts)?"""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return True
+    return any(_urllib3_timeout(arg) or _urllib3_timeout(getattr(arg, "reason", None)) for arg in exc.args)
+
+
+def _urllib3_timeout(error: object) -> bool:
+    # urllib3 makes a refused connection (NewConnectionError) a ConnectTimeoutError too: not a stall.
+    return isinstance(error, urllib3.exceptions.TimeoutError) and not isinstance(error, urllib3.exceptions.NewConnectionError)
+
+
+def _timeout_text(timeout: int) -> str:
+    return f"no answer within {timeout} s, {READ_RETRIES + 1} tries; ${HTTP_TIMEOUT_ENV} sets the limit"
+
+
+def fatal(exc: Exception, api_url: str, what: str, timeout: int = DEFAULT_HTTP_TIMEOUT) -> GitHubError:
     """The one-line error for a failure that stops the run before anything was listed."""
     if isinstance(exc, BadCredentialsException):
         return GitHubError("GitHub rejected the token (bad credentials)")
@@ -138,6 +163,8 @@ def fatal(exc: Exception, api_url: str, what: str) -> GitHubError:
         return GitHubError(f"GitHub API error {exc.status} for {what}: {_message(exc)}")
     if isinstance(exc, requests.exceptions.RetryError):
         return GitHubError(f"the GitHub API at {api_url} kept failing (gave up after {RETRIES} retries)")
+    if timed_out(exc):
+        return GitHubError(f"the GitHub API at {api_url} stopped answering ({_timeout_text(timeout)})")
     return GitHubError(f"cannot reach the GitHub API at {api_url} ({type(exc).__name__})")
 
 
@@ -148,13 +175,15 @@ def _reset_text(headers: Any) -> str:
     return ""
 
 
-def _interruption(exc: Exception, label: str, what_missing: str) -> Problem:
+def _interruption(exc: Exception, label: str, what_missing: str, timeout: int = DEFAULT_HTTP_TIMEOUT) -> Problem:
     """A Problem for listing that stopped half-way: which part of the data is missing and why."""
     if isinstance(exc, RateLimitExceededException):
         reason = f"GitHub rate limit reached{_reset_text(exc.headers)}: {what_missing}"
         return Problem(label, "", reason, kind="rate-limited")
     if isinstance(exc, GithubException):
         detail = f"HTTP {exc.status}: {_message(exc)}"
+    elif timed_out(exc):
+        detail = _timeout_text(timeout)
     else:
         detail = type(exc).__name__
     return Problem(label, "", f"GitHub API failed ({detail}): {what_missing}", kind="github-error")
@@ -197,29 +226,31 @@ def list_user(
     max_repos: int | None = None,
     include_forks: bool = False,
     include_private: bool = False,
+    timeout: int = DEFAULT_HTTP_TIMEOUT,
 ) -> Listing:
     """The user's public repositories (most recently pushed first) and outside pull requests.
 
     Raises GitHubError when the user cannot be read at all; later failures become problems.
+    ``timeout`` is the client's, for the reason given when the API stops answering.
     """
     try:
         user = gh.get_user(login)
         user_id = int(user.id)
         login = user.login
     except ERRORS as exc:
-        raise fatal(exc, api_url, f"user '{login}'") from None
+        raise fatal(exc, api_url, f"user '{login}'", timeout) from None
     listing = Listing(login=login, user_id=user_id)
     label = f"github:{login}"
     if repo is not None:
         try:
             one = gh.get_repo(f"{login}/{repo}")
         except ERRORS as exc:
-            raise fatal(exc, api_url, f"repository '{login}/{repo}'") from None
+            raise fatal(exc, api_url, f"repository '{login}/{repo}'", timeout) from None
         found = _repo_listing(one._rawData)  # raw payload: no lazy re-fetch
         if found.private and not include_private:
             raise GitHubError(f"repository '{login}/{repo}' is private: pass --include-private to analyse it")
         listing.repos.append(found)
-        listing.emails = _commit_emails(gh, login, listing, label)
+        listing.emails = _commit_emails(gh, login, listing, label, timeout)
         return listing
     try:
         # Sorted by push date, so --since and --max-repos can stop paginating early.
@@ -238,14 +269,15 @@ def list_user(
                 break
     except ERRORS as exc:
         listing.problems.append(_interruption(
-            exc, label, f"the repository list stopped after {len(listing.repos)} repositories; the rest are missing"
+            exc, label, f"the repository list stopped after {len(listing.repos)} repositories; the rest are missing",
+            timeout,
         ))
-    listing.emails = _commit_emails(gh, login, listing, label)
-    listing.pull_requests = _pull_requests(gh, login, listing, label)
+    listing.emails = _commit_emails(gh, login, listing, label, timeout)
+    listing.pull_requests = _pull_requests(gh, login, listing, label, timeout)
     return listing
 
 
-def _commit_emails(gh: Github, login: str, listing: Listing, label: str) -> list[str]:
+def _commit_emails(gh: Github, login: str, listing: Listing, label: str, timeout: int) -> list[str]:
     """Author emails of the user's most recent commits as GitHub attributes them (one search page).
 
     Candidates often commit with a personal address git alone cannot tie to their login;
@@ -256,7 +288,7 @@ def _commit_emails(gh: Github, login: str, listing: Listing, label: str) -> list
     except ERRORS as exc:
         listing.problems.append(_interruption(
             exc, label, "the candidate's commit emails are unknown: only the GitHub noreply addresses "
-            "and --author-email identify their commits"
+            "and --author-email identify their commits", timeout,
         ))
         return []
     emails: dict[str, None] = {}
@@ -270,7 +302,7 @@ def _commit_emails(gh: Github, login: str, listing: Listing, label: str) -> list
     return list(emails)
 
 
-def _pull_requests(gh: Github, login: str, listing: Listing, label: str) -> list[PullRequest]:
+def _pull_requests(gh: Github, login: str, listing: Listing, label: str, timeout: int) -> list[PullRequest]:
     """Pull requests the user opened in repositories they do not own (one search, paginated)."""
     found: list[PullRequest] = []
     try:
@@ -292,7 +324,7 @@ def _pull_requests(gh: Github, login: str, listing: Listing, label: str) -> list
             ))
     except ERRORS as exc:
         listing.problems.append(_interruption(
-            exc, label, f"pull requests listed: {len(found)}; the rest are missing"
+            exc, label, f"pull requests listed: {len(found)}; the rest are missing", timeout,
         ))
     return found
 

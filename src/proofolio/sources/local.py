@@ -2,7 +2,9 @@
 
 The collector only lists files (one ``os.scandir`` per directory, one ``lstat`` per file) and
 asks git a fixed handful of questions per repository; it never reads file contents except
-ignore files and what git itself reads. The pipeline reads the files it analyses.
+ignore files, what git itself reads and, in a project whose .gitattributes routes files
+through Git LFS, the first bytes of its small data files (to name LFS pointers). The pipeline
+reads the files it analyses.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from proofolio.documents.reader import LFS_POINTER_MAX_BYTES, lfs_pointer
 from proofolio.models import Problem, SourceInfo
 from proofolio.sources.base import Source, SourceFile
-from proofolio.sources.git import GitFailure, GitRepo, TreeState
+from proofolio.sources.git import GitFailure, GitRepo, History, RepoState, TreeState, enclosing_work_tree
 from proofolio.sources.ignore import IgnoreStack, is_env_dir, is_env_listing, read_ignore_file, skip_dir_name
 
 ANALYSABLE_SUFFIXES: tuple[str, ...] = (".py", ".ipynb")
@@ -26,6 +29,7 @@ PROJECT_MARKER_FILES: frozenset[str] = frozenset(
 )
 PROJECT_MARKER_DIRS: frozenset[str] = frozenset({".github"})
 _REQUIREMENTS_RE = re.compile(r"^requirements.*\.txt$")
+_GITATTRIBUTES_READ = 65_536  # bytes of a .gitattributes searched for `filter=lfs`
 
 
 class TargetError(Exception):
@@ -290,17 +294,46 @@ class LocalCollector:
 
     def collect(self) -> Iterator[Source]:
         """One Source per discovered project, built lazily so a huge portfolio streams."""
-        for project in self.discover():
+        projects = self.discover()
+        inside = self._inside_repo(projects)
+        for project in projects:
             if project.git:
                 yield self._collect_git(project)
             else:
-                yield self._collect_folder(project)
+                yield self._collect_folder(project, [inside] if inside is not None else None)
+
+    def _inside_repo(self, projects: list[Project]) -> Problem | None:
+        """A note when the target is one project folder inside a git repository that tracks it.
+
+        Such a folder is analysed as a plain folder: pinning the repository's commit would also
+        need evidence paths relative to the repository root (for permalinks) and `verify` to
+        re-collect only the subfolder, which the report format cannot express yet. So the
+        report says why there is no commit, and how to get one. A folder of several projects
+        that happens to live in a repository (e.g. example portfolios) stays as it was.
+        """
+        if len(projects) != 1 or projects[0].git or projects[0].path != self.path:
+            return None
+        found = enclosing_work_tree(self.path)
+        if found is None:
+            return None
+        top, rel = found
+        if not GitRepo(Path(top)).tracks("HEAD", rel):
+            return None  # e.g. a home folder under version control with this folder untracked; no commit yet
+        # Named the way the user named the target (`repo/sub` → `repo`), so reports do not depend
+        # on the machine; a path that does not lead there (symlinks, ~) is given in full.
+        top_shown = posixpath.normpath(posixpath.join(self.display, *[".."] * len(rel.split("/"))))
+        if os.path.realpath(top_shown) != top:
+            top_shown = top
+        reason = (f"analysed as a plain folder: it is {rel}/ of the git repository at {top_shown}, so no commit is "
+                  f"pinned and no authorship computed; analyse {top_shown} for both")
+        return Problem(projects[0].name, "", reason, kind="inside-git-repo")
 
     def _collect_folder(self, project: Project, problems: list[Problem] | None = None) -> Source:
         problems = problems if problems is not None else []
         walked = self._walk(project, project.name, IgnoreStack(), None, False, problems)
         if project.loose_only:
             walked = [w for w in walked if _is_analysable(w.rel)]
+        problems.extend(_lfs_pointers(project.name, walked))
         files = [SourceFile(w.rel, Path(w.abspath), w.size) for w in walked]
         info = SourceInfo(name=project.name, kind="folder", root=project.display, files_analyzed=0)
         return Source(info=info, root=Path(project.path), files=files, problems=problems, has_history=False)
@@ -318,6 +351,8 @@ class LocalCollector:
         repo.read_tree(state, tree)
         ignore = IgnoreStack().push("", read_ignore_file(state.exclude_file) if state.exclude_file else None)
         walked = self._walk(project, name, ignore, tree.blobs, True, problems)
+        problems.extend(_lfs_pointers(name, walked))
+        problems.extend(_unopened_submodules(name, project.path, tree.gitlinks))
         repo.read_status(state, tree)
         history = repo.read_history(state, self.candidate_emails)
         head: list[Problem] = []
@@ -345,6 +380,7 @@ class LocalCollector:
                     authorship=history.authorship.get(w.rel),
                 )
             )
+        files.extend(self._outside_work_tree(project, state, tree, walked, history, len(files)))
         info = SourceInfo(
             name=name,
             kind="git",
@@ -366,6 +402,32 @@ class LocalCollector:
             problems=problems,
             has_history=state.commit is not None,
         )
+
+    def _outside_work_tree(
+        self, project: Project, state: RepoState, tree: TreeState, walked: list[WalkedFile], history: History, count: int
+    ) -> list[SourceFile]:
+        """Committed files git keeps out of the work tree (a sparse checkout: datasets, weights).
+
+        Nothing reads them, but they are part of the project: a README naming data/train.csv
+        finds it. A tracked file missing from disk without being a change is one git was told
+        not to check out; code and notebooks are always checked out, so none is a task.
+        """
+        if state.commit is None or not tree.status_known:
+            return []
+        seen = {w.rel for w in walked}
+        budget = self.limits.max_files - count
+        kept: list[SourceFile] = []
+        for rel, blob in sorted(tree.blobs.items()):
+            if budget <= 0:
+                break
+            if rel in seen or rel in tree.changed or _is_analysable(rel):
+                continue
+            abspath = Path(project.path) / rel
+            if os.path.lexists(abspath):
+                continue  # on disk but not walked: ignored or over a limit, as the walk decided
+            kept.append(SourceFile(rel, abspath, 0, committed=True, blob=blob, authorship=history.authorship.get(rel)))
+            budget -= 1
+        return kept
 
     def _walk(
         self,
@@ -403,6 +465,50 @@ class LocalCollector:
         kept.sort(key=lambda w: w.rel)
         problems.extend(Problem(repo=repo_name, path=p, reason=r, kind=k) for k, p, r in notes)
         return kept
+
+
+def _lfs_pointers(repo_name: str, walked: list[WalkedFile]) -> list[Problem]:
+    """Data files that are Git LFS pointers, where a .gitattributes routes files through LFS.
+
+    A clone without git-lfs (proofolio never runs it) leaves a pointer where the data was;
+    saying so beats silence about a `data.csv` of three lines. Code files are not read here:
+    the reader names their pointers itself.
+    """
+    if not any(_routes_to_lfs(w) for w in walked if posixpath.basename(w.rel) == ".gitattributes"):
+        return []
+    found: list[Problem] = []
+    for w in walked:
+        if w.symlink or w.size >= LFS_POINTER_MAX_BYTES or _is_analysable(w.rel):
+            continue
+        try:
+            with open(w.abspath, "rb") as fh:
+                reason = lfs_pointer(fh.read(LFS_POINTER_MAX_BYTES))
+        except OSError:
+            continue
+        if reason is not None:
+            found.append(Problem(repo_name, w.rel, reason, kind="lfs-pointer"))
+    return found
+
+
+def _routes_to_lfs(attributes: WalkedFile) -> bool:
+    try:
+        with open(attributes.abspath, "rb") as fh:
+            return b"filter=lfs" in fh.read(_GITATTRIBUTES_READ)
+    except OSError:
+        return False
+
+
+def _unopened_submodules(repo_name: str, root: str, gitlinks: Iterable[str]) -> list[Problem]:
+    """Submodules that are not checked out: nothing of theirs is collected, and the report says so.
+
+    A checked-out one is a nested repository the walker skips (and notes) already.
+    """
+    return [
+        Problem(repo_name, path, "submodule not checked out: not analysed, it is another repository's code",
+                kind="nested-repo")
+        for path in sorted(gitlinks)
+        if not os.path.lexists(os.path.join(root, path, ".git"))
+    ]
 
 
 def _folder_name(path: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
 from proofolio.detectors.support.tutorial_datasets import tutorial_dataset
@@ -18,6 +19,11 @@ LOADERS: tuple[str, ...] = (
     "keras.utils.text_dataset_from_directory", "tensorflow.keras.utils.text_dataset_from_directory",
     "polars.read_*", "pyarrow.parquet.read_table", "torchaudio.load", "librosa.load",
 )
+
+
+@lru_cache(maxsize=4096)
+def _is_loader(name: str) -> bool:
+    return any(fnmatchcase(name, p) for p in LOADERS)
 
 
 class DataLoading(FileDetector):
@@ -49,7 +55,7 @@ X, y = load_iris(return_X_y=True)    # detected
         assert isinstance(node, ast.Call)
         target = ctx.call_target(node)
         name = target.qualified
-        if name is None or target.confidence is not Confidence.HIGH or not any(fnmatchcase(name, p) for p in LOADERS):
+        if name is None or target.confidence is not Confidence.HIGH or not _is_loader(name):
             return
         values = [("api", name)]
         dataset = tutorial_dataset(name.rsplit(".", 1)[-1] if not name.startswith(("keras.", "tensorflow.")) else name)

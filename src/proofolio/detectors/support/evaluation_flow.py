@@ -23,6 +23,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 
 from proofolio.detectors.base import FileContext, dotted
+from proofolio.detectors.treewalk import children, inner_nodes
 from proofolio.detectors.support import is_model_type, looks_like_model_name
 
 SPLIT_APIS = frozenset({"sklearn.model_selection.train_test_split", "sklearn.cross_validation.train_test_split"})
@@ -144,6 +145,7 @@ class _Walker:
         self.predicted: dict[str, tuple[str, frozenset[str]]] = {}  # y_pred → (model, roots of the data)
         self.test_scores: dict[str, int] = {}  # names holding test-set scores → line of the metric
         self.tables: set[str] = set()
+        self._names: dict[int, frozenset[str]] = {}  # expression node id → names it reads (the tree outlives the walk)
         self._qualified: dict[int, str | None] = {}  # call node id → resolved name (nodes live as long as the walk)  # names holding data read from a table file, or derived from it
 
     # --- expressions ---------------------------------------------------------------
@@ -166,8 +168,17 @@ class _Walker:
             return None
         return self.types.get(name) or self.ctx.variable_types.get(name)
 
-    def names(self, node: ast.AST | None) -> set[str]:
-        """Names an expression reads as data (receivers of model methods excluded)."""
+    def names(self, node: ast.AST | None) -> frozenset[str]:
+        """Names an expression reads as data (receivers of model methods excluded); remembered per node."""
+        if node is None:
+            return frozenset()
+        key = id(node)
+        known = self._names.get(key)
+        if known is None:
+            known = self._names[key] = frozenset(self._read_names(node))
+        return known
+
+    def _read_names(self, node: ast.AST) -> set[str]:
         found: set[str] = set()
         stack: list[ast.AST] = [node] if node is not None else []
         while stack:
@@ -188,7 +199,7 @@ class _Walker:
                 found.add(head)
                 if isinstance(item, ast.Name):
                     continue
-            stack.extend(ast.iter_child_nodes(item))
+            stack.extend(children(item))
         return found
 
     def role(self, node: ast.AST | None) -> str | None:
@@ -252,7 +263,7 @@ class _Walker:
 
     def condition(self, test: ast.expr) -> None:
         """`if score > best:` where score is a test-set metric: a choice made on the test set."""
-        for item in ast.walk(test):
+        for item in inner_nodes(test):
             if isinstance(item, ast.Compare):
                 line = self._test_score_in(item)
                 if line is not None:
@@ -263,7 +274,7 @@ class _Walker:
         for name in self.names(node):
             if name in self.test_scores:
                 return self.test_scores[name]
-        for item in ast.walk(node):
+        for item in inner_nodes(node):
             if isinstance(item, ast.Call):
                 metric = self.metric(item, record=False)
                 if metric is not None and metric.role == "test":
@@ -271,7 +282,7 @@ class _Walker:
         return None
 
     def expression(self, node: ast.AST) -> None:
-        for item in ast.walk(node):
+        for item in inner_nodes(node):
             if isinstance(item, ast.Call):
                 self.call(item)
             elif isinstance(item, ast.IfExp):
@@ -386,7 +397,7 @@ class _Walker:
         read = self.names(value)
         role = self.role(value)
         from_table = bool(read & self.tables) or any(
-            isinstance(n, ast.Call) and self.qualified(n) in TABLE_READERS for n in ast.walk(value)
+            isinstance(n, ast.Call) and self.qualified(n) in TABLE_READERS for n in inner_nodes(value)
         )
         is_fit = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("fit",)
         value_type = self.type_of(value)
@@ -400,7 +411,7 @@ class _Walker:
                 if isinstance(element, (ast.Subscript,)) or isinstance(node, ast.AugAssign):
                     self.deps.setdefault(name, set()).update(read - {name})
                 else:
-                    self.deps[name] = read - {name}
+                    self.deps[name] = set(read - {name})
                 if role is not None and not is_fit:
                     self.roles[name] = role if not isinstance(element, ast.Subscript) else _combine({role, self.roles.get(name, role)}) or role
                 elif not isinstance(element, ast.Subscript) and not isinstance(node, ast.AugAssign):

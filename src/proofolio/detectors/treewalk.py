@@ -1,0 +1,91 @@
+"""Fast iterative walks over a parsed tree, for the analysis' hot loops.
+
+``ast.walk`` and ``ast.iter_child_nodes`` are generators over every field of every node,
+contexts and operators included. Detectors look for calls, statements and comparisons: the
+walks here read only the fields that can hold such nodes and never descend into leaves
+(names, constants, contexts, operators), which are half of a typical tree.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+
+# Nodes that can hold no statement, call or comparison.
+LEAF_TYPES: frozenset[type] = frozenset(
+    {ast.Name, ast.Constant, *ast.expr_context.__subclasses__(), *ast.operator.__subclasses__(),
+     *ast.unaryop.__subclasses__(), *ast.cmpop.__subclasses__(), *ast.boolop.__subclasses__()}
+)
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields(node_type: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold child nodes, in source order."""
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        fields = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)  # type: ignore[attr-defined]
+        _CHILD_FIELDS[node_type] = fields
+    return fields
+
+
+# What a child field may hold that is not a node to walk into: leaves, and the plain values
+# of fields like Constant.value, MatchSingleton.value, ImportFrom.level or keyword.arg.
+_SKIP: frozenset[type] = LEAF_TYPES | {str, int, bool, float, complex, bytes, type(None), type(...)}
+_BRANCHES: dict[type, Callable[[ast.AST], list[ast.AST]]] = {}
+
+
+def _compile_branches(node: ast.AST) -> Callable[[ast.AST], list[ast.AST]]:
+    """A function returning the non-leaf children of nodes of ``node``'s type, fields unrolled.
+
+    Generated once per node type (field names are identifiers from the ast module, never from
+    the analysed code): a loop over field names with getattr was the single hottest function
+    of a cold run.
+    """
+    if node.__class__ in LEAF_TYPES or not isinstance(node, ast.AST):
+        return _no_branches
+    lines = ["def branches(node):", "    out = []"]
+    for name in child_fields(node.__class__):
+        if isinstance(getattr(node, name, None), list):
+            lines.append(f"    out += [x for x in node.{name} if x.__class__ not in SKIP]")
+        else:
+            lines += [f"    v = node.{name}", "    if v.__class__ not in SKIP:", "        out.append(v)"]
+    lines.append("    return out")
+    namespace: dict[str, object] = {"SKIP": _SKIP}
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built from ast field names only
+    return namespace["branches"]  # type: ignore[return-value]
+
+
+def _no_branches(node: ast.AST) -> list[ast.AST]:
+    return []
+
+
+def branches(node: ast.AST) -> list[ast.AST]:
+    """The children of ``node`` that are not leaves, in field order (what ast.iter_child_nodes yields)."""
+    compiled = _BRANCHES.get(node.__class__)
+    if compiled is None:
+        compiled = _BRANCHES[node.__class__] = _compile_branches(node)
+    return compiled(node)
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """All child nodes but contexts and operators (names and constants included), in source order."""
+    found: list[ast.AST] = []
+    node_type = ast.AST
+    for name in _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__):
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            found.extend(item for item in value if isinstance(item, node_type))
+        elif isinstance(value, node_type):
+            found.append(value)
+    return found
+
+
+def inner_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """``node`` and every descendant that is not a leaf (like ast.walk, without names and constants)."""
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        yield item
+        extend(branches(item))
