@@ -199,6 +199,20 @@ class ResultCache:
                 found.update(self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", batch))
         except sqlite3.DatabaseError:
             return {}
+        return found
+
+    def present(self, keys: list[str]) -> set[str]:
+        """Which of ``keys`` are cached, without loading their values."""
+        found: set[str] = set()
+        if self._db is None:
+            return found
+        try:
+            for start in range(0, len(keys), LOOKUP_BATCH):
+                batch = keys[start : start + LOOKUP_BATCH]
+                marks = ",".join("?" * len(batch))
+                found.update(key for (key,) in self._db.execute(f"SELECT key FROM results WHERE key IN ({marks})", batch))
+        except sqlite3.DatabaseError:
+            return set()
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from proofolio.cache import ResultCache, cache_key, content_sha256, decode_result, encode_result, tool_fingerprint
+from proofolio.cache import LOOKUP_BATCH, ResultCache, cache_key, content_sha256, decode_result, encode_result, tool_fingerprint
 from proofolio.detectors.engine import detect_file
 from proofolio.detectors.registry import Registry, default_registry
 from proofolio.documents import read_document
@@ -237,15 +237,25 @@ class FileRunner:
         cache = self.config.cache
         prepared = self._prepare(tasks)
         keys = {i: cache_key(t.content_id, t.path, self.config.selection) for i, t in enumerate(prepared) if t.content_id}
-        hits = cache.get_many(sorted(set(keys.values())))
-        misses = [t for i, t in enumerate(prepared) if keys.get(i) not in hits]
+        present = cache.present(sorted(set(keys.values())))
+        misses = [t for i, t in enumerate(prepared) if keys.get(i) not in present]
         analysed = self._analyse(misses)
+        # cached values are loaded a batch at a time, as the stream reaches them: a big
+        # portfolio's cached results never sit in memory all at once
+        hit_keys = [keys[i] for i in range(len(prepared)) if keys.get(i) in present]
+        loaded: dict[str, str] = {}
+        next_batch = 0
         pending: list[tuple[str, str]] = []
         hashes: list[tuple[str, str, str]] = []
         for i, task in enumerate(prepared):
             key = keys.get(i)
-            if key is not None and key in hits:
-                yield _cached_outcome(task, hits[key])
+            if key is not None and key in present:
+                if key not in loaded:
+                    loaded = cache.get_many(hit_keys[next_batch : next_batch + LOOKUP_BATCH])
+                    next_batch += LOOKUP_BATCH
+                value = loaded.get(key)
+                # gone since it was seen (another run rebuilt the cache): analysed here instead
+                yield _cached_outcome(task, value) if value is not None else run_task(replace(task, looked_up=True), self.config)
                 continue
             outcome = next(analysed)
             if outcome.cache_row is not None:

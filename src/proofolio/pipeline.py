@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,7 @@ from proofolio.detectors.registry import Registry, default_registry
 from proofolio.documents.reader import READABLE_SUFFIXES
 from proofolio.cache import decode_project, encode_project
 from proofolio.filework import FileOutcome, FileRunner, FileTask, WorkerConfig, stat_signature
-from proofolio.models import Evidence, Problem, Result, SourceInfo
+from proofolio.models import Evidence, Location, Problem, Result, SourceInfo
 from proofolio.scoring import assess
 from proofolio.sources.base import Source, SourceFile
 from proofolio.taxonomy import Taxonomy, load_default_taxonomy
@@ -186,6 +187,33 @@ def run_identity(target: str, sources: Sequence[Source], taxonomy: Taxonomy) -> 
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
+# Identical `values` tuples (("api", "pandas.read_csv"),) are shared too, up to this many distinct ones.
+MAX_SHARED_VALUES = 50_000
+_SHARED_VALUES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+
+
+def compact(item: Evidence) -> Evidence:
+    """The same evidence with its repeated strings shared (sys.intern): ids, paths, API names, values.
+
+    A run keeps every evidence item until scoring, and items decoded from the cache or sent
+    back by a worker each carry private copies: interning roughly halves what a hundred
+    thousand items hold.
+    """
+    loc = item.location
+    share = sys.intern
+    values = _SHARED_VALUES.get(item.values)
+    if values is None:
+        values = tuple((share(k), share(v)) for k, v in item.values)
+        if len(_SHARED_VALUES) < MAX_SHARED_VALUES:
+            _SHARED_VALUES[values] = values
+    return Evidence(
+        share(item.detector), share(item.skill),
+        Location(share(loc.repo), share(loc.commit) if loc.commit else None, share(loc.path), loc.line, loc.end_line, loc.cell),
+        item.snippet, item.confidence, values, item.authored_share,
+        item.severity, share(item.remediation) if item.remediation else None, item.cited_sha256,
+    )
+
+
 def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, name: str) -> None:
     """Add one file's outcome to its project's analysis."""
     if outcome.failure is not None:
@@ -194,7 +222,7 @@ def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, 
         return
     counts["notebooks" if outcome.kind == "notebook" else "python_files"] += 1
     counts["unparsed_files"] += 0 if outcome.parsed else 1
-    result.evidence.extend(outcome.evidence)
+    result.evidence.extend(map(compact, outcome.evidence))
     if outcome.fingerprint is not None:
         result.fingerprints[outcome.path] = outcome.fingerprint
     for p in outcome.problems:

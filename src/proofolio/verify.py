@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from proofolio import __version__
 from proofolio.detectors.registry import default_registry
+from proofolio.limits import DEFAULT_HTTP_TIMEOUT, http_timeout
 from proofolio.links import display_location
 from proofolio.models import Evidence, Result, SkillAssessment, SourceInfo
 from proofolio.pipeline import AnalyzeOptions, analyze_sources
@@ -98,7 +99,13 @@ def load_report(path: str) -> tuple[dict[str, Any], Result]:
 
 
 def _git(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", *_GIT_SAFE, *args], cwd=cwd, capture_output=True, text=True,
+    try:
+        stall = http_timeout()
+    except ValueError:
+        stall = DEFAULT_HTTP_TIMEOUT
+    # a server that stops sending for $PROOFOLIO_HTTP_TIMEOUT seconds fails the clone, as in analyze
+    bounded = ("-c", "http.lowSpeedLimit=1", "-c", f"http.lowSpeedTime={stall}")
+    return subprocess.run(["git", *_GIT_SAFE, *bounded, *args], cwd=cwd, capture_output=True, text=True,
                           timeout=GIT_TIMEOUT, env={**os.environ, **_GIT_ENV}, check=False)
 
 

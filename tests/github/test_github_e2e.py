@@ -174,6 +174,8 @@ def test_second_run_fetches_instead_of_cloning_and_offline_makes_no_request(
     assert done.code == 0, done.stderr
     assert github.git_requests("fetch") == []  # nothing new: no pack downloaded
     assert len(github.git_requests("ls-refs")) == 4  # ... but every clone asked for updates
+    api = [r for r in github.log if r.method == "GET" and r.path.startswith(("/users/", "/search/", "/repos/", "/user"))]
+    assert api and {r.status for r in api} == {304}  # every API answer was revalidated (If-None-Match), none resent
     assert {s["commit"] for s in report(again)["sources"]} == {s["commit"] for s in data["sources"]}
     github.log.clear()
     offline = tmp_path / "offline.json"

@@ -184,3 +184,24 @@ def test_an_unhandled_exception_prints_a_traceback_without_the_token(github: Sta
     assert leaks(done.stdout) == [] and leaks(done.stderr) == []
     assert {r.authorization for r in github.api_requests()} == {f"token {TOKEN}"}
     assert leaked_files([tmp_path]) == []
+
+
+def test_a_server_that_puts_the_token_into_its_answers_gets_it_nowhere(github: StandIn, home: Path, tmp_path: Path) -> None:
+    """A hostile API echoing the token in 200 answers (a description, a pull-request title):
+    the listing, the HTTP cache and the reports never keep it."""
+    owner = "echo-owner"
+    if owner not in github.users:
+        github.add_user(owner, 5151, "Echo Owner")
+        github.add_repo(owner, "notes", size=0, description=f"deployed with {TOKEN}")
+        github.add_pull(owner, "sam-upstream/lib", 7, f"Fix auth: token {TOKEN}", "closed",
+                        "2025-02-01T00:00:00Z", "2025-01-20T00:00:00Z")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    args = [f"github:{owner}", "--token", TOKEN, "--api-url", github.base_url, "--cache-dir", str(cache),
+            "-o", str(out / "r.json"), "-o", str(out / "r.md"), "-o", str(out / "r.html")]
+    first = cli(home, "analyze", *args)
+    assert first.code == 0, first.stderr
+    assert "Fix auth: token ***" in (out / "r.md").read_text("utf-8")  # the title is shown, scrubbed
+    assert cli(home, "analyze", *args, "--offline").code == 0  # from the saved listing
+    assert list(cache.rglob("http-cache.sqlite"))  # answers were cached for conditional requests ...
+    assert leaked_files([out, cache, home]) == []  # ... but none that quotes the token
+    assert leaks(first.stdout + first.stderr) == []

@@ -120,5 +120,9 @@ def _makefile_epoch() -> str:
 def test_every_documented_limit_is_an_analyze_option() -> None:
     from proofolio.limits import LIMIT_DOCS
 
-    options = {opt for param in cli.commands["analyze"].params for opt in getattr(param, "opts", [])}
+    import click
+
+    analyze = cli.get_command(click.Context(cli), "analyze")
+    assert analyze is not None
+    options = {opt for param in analyze.params for opt in getattr(param, "opts", [])}
     assert {option for option, _, _ in LIMIT_DOCS.values()} <= options

@@ -1,7 +1,8 @@
 """The `proofolio` command line.
 
 Each command lives in its own module of this package and exposes ``command``; they are
-registered here by discovery, so adding a command is adding a module.
+found by discovery, so adding a command is adding a module. A module is imported only when
+its command runs (or help lists them all): `analyze` does not pay for `verify`'s imports.
 Exit codes: 0 success (problems inside single files are in the report), 2 when the run
 cannot proceed (bad target, bad taxonomy, bad option), 1 for an unexpected internal error.
 """
@@ -18,21 +19,28 @@ import click
 from proofolio import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _CommandModules(click.Group):
+    """Commands discovered as this package's modules (one command per module, named after it)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(name for name in _command_modules() if self.get_command(ctx, name) is not None)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in _command_modules():
+            command = getattr(importlib.import_module(f"{__name__}.{name}"), "command", None)
+            if isinstance(command, click.Command):
+                self.add_command(command, name)
+        return self.commands.get(name)
+
+
+def _command_modules() -> list[str]:
+    return [info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")]
+
+
+@click.group(cls=_CommandModules, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="proofolio", message="%(prog)s %(version)s")
 def cli() -> None:
     """Turn a machine-learning candidate's code into evidence an employer can check."""
-
-
-def _register_commands() -> None:
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            cli.add_command(command)
-
-
-_register_commands()
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]

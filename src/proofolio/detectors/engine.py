@@ -78,34 +78,37 @@ def detect_file(
 
     def fail(detector: FileDetector, exc: Exception) -> None:
         failed.add(id(detector))
+        for handlers in dispatch.values():  # a failed detector sees no further node of this file
+            if detector in handlers:
+                handlers.remove(detector)
         name = getattr(detector, "meta", None)
         label = name.id if name is not None else type(detector).__name__
         problems.append(DocumentProblem("detector-error", f"{label} failed: {type(exc).__name__}: {exc}"))
 
     if document.tree is not None:
         wanted = frozenset({*dispatch, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+        functions, classes = (ast.FunctionDef, ast.AsyncFunctionDef), ast.ClassDef
         for node, leaving in _walk_with_exits(document.tree, wanted):
             if leaving:
                 # the right-hand side was evaluated (and visited) before the name is bound:
                 # `df = clean(df.dropna())` still sees `df` as a DataFrame inside the call
                 ctx.note_assignment(node)  # type: ignore[arg-type]
                 continue
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                ctx.note_parameters(node)
-            elif isinstance(node, ast.ClassDef):
-                ctx.local_classes.add(node.name)
-            handlers = dispatch.get(type(node))
+            kind = node.__class__
+            if kind in functions:
+                ctx.note_parameters(node)  # type: ignore[arg-type]
+            elif kind is classes:
+                ctx.local_classes.add(node.name)  # type: ignore[attr-defined]
+            handlers = dispatch.get(kind)
             if not handlers:
                 continue
-            ctx.visiting(node)
-            for detector in handlers:
-                if id(detector) in failed:
-                    continue
+            ctx.current, ctx._current_target = node, None  # what ctx.visiting(node) does, in the hot loop
+            for detector in tuple(handlers):
                 try:
                     detector.visit(node, ctx)
                 except Exception as exc:  # a detector bug must not lose the file
                     fail(detector, exc)
-            ctx.visiting(None)
+            ctx.current = None
     for detector in detectors:
         if id(detector) in failed:
             continue

@@ -185,6 +185,9 @@ def report_digest(data: dict[str, Any]) -> str:
 
 
 PRETTY_DEPTH = 4  # objects and lists nested deeper than this are written on one line
+# One encoder for the whole report: json.dumps with options builds a new one per call, and a
+# report encodes tens of thousands of small values.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def render_json(result: Result) -> str:
@@ -194,17 +197,23 @@ def render_json(result: Result) -> str:
     as ``indent=2`` where it matters, and encoded by the json module's C encoder (``indent``
     forces the pure-Python one, seconds on a report with a hundred thousand items).
     """
-    return _pretty(result_to_dict(result), 0) + "\n"
+    data = result_to_dict(result)
+    body = ",\n".join(f"  {_ENCODE(k)}: {_pretty(v, 1, FLAT_SECTIONS.get(k, PRETTY_DEPTH))}" for k, v in data.items())
+    return "{\n" + body + "\n}\n"
 
 
-def _pretty(value: Any, depth: int) -> str:
-    if depth >= PRETTY_DEPTH or not isinstance(value, (dict, list)) or not value:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+# Sections written one item per line: a report holds a workflow for every script and notebook.
+FLAT_SECTIONS = {"workflows": 2}
+
+
+def _pretty(value: Any, depth: int, flat_at: int = PRETTY_DEPTH) -> str:
+    if depth >= flat_at or not isinstance(value, (dict, list)) or not value:
+        return _ENCODE(value)
     pad = "  " * (depth + 1)
     if isinstance(value, dict):
-        body = ",\n".join(f"{pad}{json.dumps(k, ensure_ascii=False)}: {_pretty(v, depth + 1)}" for k, v in value.items())
+        body = ",\n".join(f"{pad}{_ENCODE(k)}: {_pretty(v, depth + 1, flat_at)}" for k, v in value.items())
         return "{\n" + body + "\n" + "  " * depth + "}"
-    body = ",\n".join(pad + _pretty(v, depth + 1) for v in value)
+    body = ",\n".join(pad + _pretty(v, depth + 1, flat_at) for v in value)
     return "[\n" + body + "\n" + "  " * depth + "]"
 
 

@@ -12,9 +12,10 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from proofolio.limits import DEFAULT_HTTP_TIMEOUT, http_timeout
@@ -28,6 +29,7 @@ from proofolio.sources.github_api import (
     Listing,
     RepoListing,
     budget_note,
+    conditional_requests,
     list_user,
     make_client,
 )
@@ -36,6 +38,7 @@ from proofolio.sources.local import LocalCollector
 from proofolio.sources.targets import GitHubTarget
 
 CLONE_WORKERS = 3
+HTTP_CACHE = "http-cache.sqlite"  # API answers kept for conditional requests, beside the clones
 _SAFE_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")  # GitHub's owner/repository characters: a safe cache path
 BULK_UPLOAD_MIN_FILES = 5  # one commit adding this many files or more is noted
 
@@ -78,6 +81,31 @@ def _host_key(api_url: str) -> str:
     return re.sub(r"[^A-Za-z0-9.-]", "_", netloc.lower())
 
 
+def scrubbed(listing: Listing, token: str | None) -> Listing:
+    """The listing with the token removed from every text a server sent (a hostile API may echo it).
+
+    Names, descriptions, pull-request titles and problem reasons reach the cache and reports.
+    """
+    if not token:
+        return listing
+
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return redact_token(value, token)
+        if isinstance(value, tuple):
+            return tuple(clean(v) for v in value)
+        return value
+
+    def fields_of(item: Any) -> Any:
+        return replace(item, **{f.name: clean(getattr(item, f.name)) for f in dataclass_fields(item)})
+
+    listing.repos = [fields_of(r) for r in listing.repos]
+    listing.pull_requests = [fields_of(p) for p in listing.pull_requests]
+    listing.problems = [fields_of(p) for p in listing.problems]
+    listing.emails = [redact_token(e, token) for e in listing.emails]
+    return listing
+
+
 class GitHubCollector:
     """A Collector for ``github:NAME`` and ``https://github.com/OWNER/REPO``."""
 
@@ -112,18 +140,19 @@ class GitHubCollector:
             self.timeout = http_timeout()
         except ValueError as exc:
             raise GitHubError(str(exc)) from None
-        gh = make_client(self.options.api_url, self.options.token, self.options.max_wait, self.timeout)
         advance = self.stages.stage("listing GitHub", None)
-        try:
-            listing = list_user(
-                gh, self.options.api_url, self.target.login,
-                repo=self.target.repo, since=self.options.since,
-                max_repos=self.options.max_repos, include_forks=self.options.include_forks,
-                include_private=self.options.include_private, timeout=self.timeout,
-            )
-        except GitHubError as exc:  # the message may quote the server, which may echo the token
-            raise GitHubError(redact_token(str(exc), self.options.token)) from None
-        listing.problems = [replace(p, reason=redact_token(p.reason, self.options.token)) for p in listing.problems]
+        with conditional_requests(self.root / HTTP_CACHE, self.options.token):
+            gh = make_client(self.options.api_url, self.options.token, self.options.max_wait, self.timeout)
+            try:
+                listing = list_user(
+                    gh, self.options.api_url, self.target.login,
+                    repo=self.target.repo, since=self.options.since,
+                    max_repos=self.options.max_repos, include_forks=self.options.include_forks,
+                    include_private=self.options.include_private, timeout=self.timeout,
+                )
+            except GitHubError as exc:  # the message may quote the server, which may echo the token
+                raise GitHubError(redact_token(str(exc), self.options.token)) from None
+        listing = scrubbed(listing, self.options.token)
         advance()
         note = budget_note(gh)
         if note:

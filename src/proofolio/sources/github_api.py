@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -27,6 +30,7 @@ from github.GithubException import (
 from proofolio import __version__
 from proofolio.limits import DEFAULT_HTTP_TIMEOUT, HTTP_TIMEOUT_ENV
 from proofolio.models import Problem
+from proofolio.sources.base import redact_token
 from proofolio.sources.github_contributions import PullRequest
 
 DEFAULT_API_URL = "https://api.github.com"
@@ -106,6 +110,37 @@ def _rate_limit_wait(headers: Any, default: float) -> float:
         if reset and str(reset).isdigit():
             return max(0.0, int(reset) - datetime.now(UTC).timestamp()) + 1
     return default
+
+
+@contextmanager
+def conditional_requests(cache_file: Path, token: str | None = None) -> Iterator[None]:
+    """Inside, every API GET revalidates the answer stored by the last run (``If-None-Match``).
+
+    An unchanged listing comes back as ``304 Not Modified``: no body, and for an authenticated
+    client no cost to the rate limit. requests-cache keeps the answers in one SQLite file and
+    never stores or keys on the Authorization header; an answer that quotes the token anyway
+    (a hostile server) is not stored at all. When the file cannot be used the run simply goes
+    without it.
+    """
+    import requests_cache  # loaded for GitHub targets only
+
+    def storable(response: requests.Response) -> bool:
+        return not token or redact_token(response.text, token) == response.text
+
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        patch = requests_cache.enabled(
+            str(cache_file), backend="sqlite", expire_after=requests_cache.EXPIRE_IMMEDIATELY,
+            always_revalidate=True, allowable_codes=(200,), allowable_methods=("GET",), filter_fn=storable,
+        )
+        patch.__enter__()
+    except Exception:  # noqa: BLE001 - a corrupt or unwritable HTTP cache only costs full answers
+        yield
+        return
+    try:
+        yield
+    finally:
+        patch.__exit__(None, None, None)
 
 
 def make_client(api_url: str, token: str | None, max_wait: float, timeout: int = DEFAULT_HTTP_TIMEOUT) -> Github:
