@@ -39,17 +39,35 @@ def detector_contribution(weight: float, items: list[Evidence]) -> float:
     return weight * best * (1.0 + spread)
 
 
-def _top_evidence(items: list[Evidence], weights: Mapping[str, float]) -> tuple[Evidence, ...]:
+Rank = tuple[float, int, int, tuple[tuple[str, str, int, int, int], str, str]]
+# Values that count how much an item shows (functions defined, tests written, plots drawn ...).
+AMOUNT_KEYS = frozenset({"functions", "methods", "classes", "annotated", "documented", "tests", "dependencies",
+                         "images", "layers", "headings"})
+
+
+def evidence_amount(item: Evidence) -> int:
+    """How much one item shows, from its counting values; 0 for items that count nothing."""
+    return sum(int(v) for k, v in item.values if k in AMOUNT_KEYS and v.isdigit())
+
+
+def _top_evidence(
+    items: list[Evidence], weights: Mapping[str, float], substance: Mapping[tuple[str, str], int]
+) -> tuple[Evidence, ...]:
     """Strongest first, one per detector before any detector repeats, stable for equal ones.
 
+    Among equally strong items, those that show more (more functions, tests, plots ...) and
+    then those from the files with the most evidence come first: a reviewer learns more from
+    the training module than from a five-line helper's `def main()`.
     Only the best item of each detector and the overall top few are ranked (not every item):
     a portfolio can hold a hundred thousand evidence items.
     """
-    def rank(e: Evidence) -> tuple[float, tuple[tuple[str, str, int, int, int], str, str]]:
-        return (-weights[e.detector] * evidence_strength(e), e.sort_key())
+    def rank(e: Evidence) -> Rank:
+        where = e.location
+        return (-weights[e.detector] * evidence_strength(e), -evidence_amount(e),
+                -substance.get((where.repo, where.path), 0), e.sort_key())
 
     best: dict[str, Evidence] = {}
-    best_rank: dict[str, tuple[float, tuple[tuple[str, str, int, int, int], str, str]]] = {}
+    best_rank: dict[str, Rank] = {}
     for item in items:
         r = rank(item)
         if item.detector not in best or r < best_rank[item.detector]:
@@ -140,8 +158,13 @@ def assess_skill(
     taxonomy: Taxonomy,
     titles: Mapping[str, str],
     has_history: bool,
+    substance: Mapping[tuple[str, str], int] | None = None,
 ) -> SkillAssessment:
-    """One skill's level, score, reason, caveats and top evidence."""
+    """One skill's level, score, reason, caveats and top evidence.
+
+    ``substance``: evidence items per (repo, path) across all skills (file_substance), the
+    tiebreak that puts substantial files first; computed from ``evidence`` when not given.
+    """
     if skill.requires_history and not has_history:
         return SkillAssessment(
             skill.id, skill.name, Level.NOT_ASSESSED, 0,
@@ -186,7 +209,8 @@ def assess_skill(
         score=score,
         reason=_reason(ranked, titles, projects),
         caveats=(*_caveats(items), *_tutorial_caveat(items), *negative_caveats),
-        evidence=_top_evidence(items, weights) + tuple(negative_items[:TOP_NEGATIVE]),
+        evidence=_top_evidence(items, weights, substance if substance is not None else file_substance(grouped))
+        + tuple(negative_items[:TOP_NEGATIVE]),
         evidence_count=len(items) + len(negative_items),
         detectors=tuple(sorted({*by_detector, *negatives})),
         tags=tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -201,4 +225,10 @@ def assess(
 ) -> tuple[SkillAssessment, ...]:
     """One assessment per taxonomy skill, in the taxonomy's order."""
     grouped = group_by_detector(evidence)
-    return tuple(assess_skill(skill, grouped, taxonomy, titles, has_history) for skill in taxonomy.skills)
+    substance = file_substance(grouped)
+    return tuple(assess_skill(skill, grouped, taxonomy, titles, has_history, substance) for skill in taxonomy.skills)
+
+
+def file_substance(grouped: Mapping[str, list[Evidence]]) -> Counter[tuple[str, str]]:
+    """How many evidence items each file holds, whatever the skill: how much a file shows."""
+    return Counter((e.location.repo, e.location.path) for items in grouped.values() for e in items)

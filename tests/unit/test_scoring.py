@@ -75,6 +75,27 @@ def test_top_evidence_one_per_detector_first() -> None:
     assert {e.detector for e in top[:2]} == {"EVAL-metrics", "EVAL-cross-validation"}
 
 
+def test_equally_strong_evidence_that_shows_more_comes_first() -> None:
+    """A five-line helper's `def main()` is not the first example when a module defines more."""
+    helper = _with(ev("EVAL-metrics", path="a_helper.py", line=3), functions="1")
+    module = _with(ev("EVAL-metrics", path="z_train.py", line=40), functions="6", classes="2")
+    assert [e.location.path for e in skill([helper, module]).evidence] == ["z_train.py", "a_helper.py"]
+
+
+def test_then_evidence_from_files_that_show_the_most_comes_first() -> None:
+    lone = ev("EVAL-metrics", path="a_once.py")
+    busy = [ev("EVAL-metrics", path="z_busy.py", line=9), ev("EVAL-train-test-split", path="z_busy.py", line=4)]
+    top = skill([lone, *busy]).evidence
+    assert [(e.location.path, e.location.line) for e in top][:2] == [("z_busy.py", 4), ("z_busy.py", 9)]
+    assert top[-1].location.path == "a_once.py"  # still shown, after
+
+
+def _with(item: Evidence, **values: str) -> Evidence:
+    from dataclasses import replace
+
+    return replace(item, values=tuple(values.items()))
+
+
 def test_collaboration_not_assessed_without_history() -> None:
     results = assess([], TAXONOMY, TITLES, has_history=False)
     assert [(a.skill, a.level) for a in results] == [("model_evaluation", Level.NONE), ("collaboration", Level.NOT_ASSESSED)]
