@@ -25,21 +25,8 @@ def git(cwd: Path, *args: str, author: tuple[str, str] | None = None) -> str:
 CANDIDATE = ("Alex Rivera", "alex@example.org")
 OTHER = ("Sam Teammate", "sam@example.org")
 
-TRAIN_PY = '''"""Train a churn model."""
-import pandas as pd
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.model_selection import train_test_split, cross_val_score
-
-
-def train(path: str) -> float:
-    df = pd.read_csv(path)
-    df = df.dropna()
-    X, y = df.drop(columns=["churned"]), df["churned"]
-    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    model = RandomForestClassifier(random_state=0)
-    scores = cross_val_score(model, X_train, y_train, cv=5)
-    return float(scores.mean())
-'''
+# A small, typical training script (also one of the stand-in GitHub account's repositories).
+TRAIN_PY = (ROOT / "fixtures" / "github" / "churn-model" / "train.py").read_text("utf-8")
 
 VENDORED_PY = '''import numpy as np
 from sklearn.metrics import accuracy_score
@@ -59,3 +46,20 @@ def write(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+
+
+def commit_files(work: Path, files: dict[str, str | bytes], message: str = "one", author: tuple[str, str] = CANDIDATE) -> None:
+    """A new git repository at ``work`` holding ``files`` in one commit by ``author``."""
+    work.mkdir(parents=True, exist_ok=True)
+    git(work, "init", "-q")
+    write(work, files)
+    git(work, "add", "-A")
+    git(work, "commit", "-qm", message, author=author)
+
+
+def serve_bare(work: Path, bare: Path) -> Path:
+    """A bare clone of ``work`` at ``bare`` that allows partial clones (what GitHub serves)."""
+    bare.parent.mkdir(parents=True, exist_ok=True)
+    git(work.parent, "clone", "-q", "--bare", str(work), str(bare))
+    git(bare, "config", "uploadpack.allowFilter", "true")
+    return bare

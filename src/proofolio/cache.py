@@ -17,7 +17,6 @@ import json
 import sqlite3
 import warnings
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -45,7 +44,8 @@ def analyzer_fingerprint() -> str:
         for path in sorted(_walk(Path(str(root.joinpath(package))))):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
-    for name in ("limits.py", "digest.py", "models.py"):
+    # filework computes the stored fingerprint and merges problems; sources/base serves repo detectors
+    for name in ("limits.py", "digest.py", "models.py", "filework.py", "sources/base.py"):
         digest.update(Path(str(root.joinpath(name))).read_bytes())
     return digest.hexdigest()
 
@@ -126,18 +126,12 @@ def decode_project(text: str) -> list[Evidence]:
     return [_evidence_from(d, repo, commit, share) for repo, commit, share, d in json.loads(text)]
 
 
-def rebind(evidence: tuple[Evidence, ...], repo: str, commit: str | None, share: float | None) -> tuple[Evidence, ...]:
-    return tuple(replace(e, location=replace(e.location, repo=repo, commit=commit), authored_share=share) for e in evidence)
-
-
 class ResultCache:
     """get/put of encoded per-file results; a no-op when ``path`` is None (``--no-cache``)."""
 
     def __init__(self, path: Path | None, *, verify: bool = True) -> None:
         self.path = path
         self.verify = verify  # worker processes skip the integrity check the parent already made
-        self.hits = 0
-        self.misses = 0
         self._db: sqlite3.Connection | None = None
         if path is not None:
             self._db = self._open(path)
@@ -175,47 +169,16 @@ class ResultCache:
         return db
 
     def get(self, key: str) -> str | None:
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
-        except sqlite3.DatabaseError:
-            row = None
-        if row is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        return str(row[0])
+        rows = self._rows_in("SELECT value FROM results WHERE key IN ({})", [key])
+        return str(rows[0][0]) if rows else None
 
     def get_many(self, keys: list[str]) -> dict[str, str]:
         """The stored values of those ``keys`` that are cached, in a few queries instead of one per file."""
-        found: dict[str, str] = {}
-        if self._db is None:
-            return found
-        try:
-            for start in range(0, len(keys), LOOKUP_BATCH):
-                batch = keys[start : start + LOOKUP_BATCH]
-                marks = ",".join("?" * len(batch))
-                found.update(self._db.execute(f"SELECT key, value FROM results WHERE key IN ({marks})", batch))
-        except sqlite3.DatabaseError:
-            return {}
-        return found
+        return dict(self._rows_in("SELECT key, value FROM results WHERE key IN ({})", keys))
 
     def present(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` are cached, without loading their values."""
-        found: set[str] = set()
-        if self._db is None:
-            return found
-        try:
-            for start in range(0, len(keys), LOOKUP_BATCH):
-                batch = keys[start : start + LOOKUP_BATCH]
-                marks = ",".join("?" * len(batch))
-                found.update(key for (key,) in self._db.execute(f"SELECT key FROM results WHERE key IN ({marks})", batch))
-        except sqlite3.DatabaseError:
-            return set()
-        self.hits += len(found)
-        self.misses += len(keys) - len(found)
-        return found
+        return {key for (key,) in self._rows_in("SELECT key FROM results WHERE key IN ({})", keys)}
 
     def known_hashes(self, stats: dict[str, str]) -> dict[str, str]:
         """Content ids of files (absolute path → stat signature) whose signature is unchanged since hashed.
@@ -223,21 +186,21 @@ class ResultCache:
         Like git's index: a file whose size, mtime, ctime and inode are those recorded when it
         was hashed is not read again on a warm run.
         """
-        found: dict[str, str] = {}
-        if self._db is None or not stats:
-            return found
-        paths = list(stats)
+        rows = self._rows_in("SELECT path, stat, content_id FROM hashes WHERE path IN ({})", list(stats))
+        return {path: content_id for path, stat, content_id in rows if stats.get(path) == stat}
+
+    def _rows_in(self, query: str, values: list[str]) -> list[tuple[Any, ...]]:
+        """Rows of ``query`` (one ``IN ({})``) for all ``values``, LOOKUP_BATCH at a time; none when unusable."""
+        if self._db is None or not values:
+            return []
+        rows: list[tuple[Any, ...]] = []
         try:
-            for start in range(0, len(paths), LOOKUP_BATCH):
-                batch = paths[start : start + LOOKUP_BATCH]
-                marks = ",".join("?" * len(batch))
-                query = f"SELECT path, stat, content_id FROM hashes WHERE path IN ({marks})"
-                for path, stat, content_id in self._db.execute(query, batch):
-                    if stats.get(path) == stat:
-                        found[path] = content_id
+            for start in range(0, len(values), LOOKUP_BATCH):
+                batch = values[start : start + LOOKUP_BATCH]
+                rows += self._db.execute(query.format(",".join("?" * len(batch))), batch).fetchall()
         except sqlite3.DatabaseError:
-            return {}
-        return found
+            return []
+        return rows
 
     def put_many(self, rows: Sequence[tuple[str, str]], hashes: Sequence[tuple[str, str, str]] = ()) -> None:
         """Store results (and file hashes) in one transaction: a crash leaves the previous state, never half a row."""

@@ -12,11 +12,10 @@ import multiprocessing
 import os
 import time
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from proofolio.cache import LOOKUP_BATCH, ResultCache, cache_key, content_sha256, decode_result, encode_result, tool_fingerprint
 from proofolio.detectors.engine import detect_file
@@ -105,7 +104,6 @@ class WorkerConfig:
     cache_path: str | None = None
     _registry: Registry | None = None
     _cache: ResultCache | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     in_worker: bool = False
 
     @property
@@ -244,20 +242,23 @@ class FileRunner:
         # portfolio's cached results never sit in memory all at once
         hit_keys = [keys[i] for i in range(len(prepared)) if keys.get(i) in present]
         loaded: dict[str, str] = {}
-        next_batch = 0
+        hits_seen = 0
         pending: list[tuple[str, str]] = []
         hashes: list[tuple[str, str, str]] = []
         for i, task in enumerate(prepared):
             key = keys.get(i)
             if key is not None and key in present:
-                if key not in loaded:
-                    loaded = cache.get_many(hit_keys[next_batch : next_batch + LOOKUP_BATCH])
-                    next_batch += LOOKUP_BATCH
+                if hits_seen % LOOKUP_BATCH == 0:  # the next LOOKUP_BATCH hits, in stream order
+                    loaded = cache.get_many(hit_keys[hits_seen : hits_seen + LOOKUP_BATCH])
+                hits_seen += 1
                 value = loaded.get(key)
+                if value is not None:
+                    yield _cached_outcome(task, value)
+                    continue
                 # gone since it was seen (another run rebuilt the cache): analysed here instead
-                yield _cached_outcome(task, value) if value is not None else run_task(replace(task, looked_up=True), self.config)
-                continue
-            outcome = next(analysed)
+                outcome = run_task(replace(task, looked_up=True), self.config)
+            else:
+                outcome = next(analysed)
             if outcome.cache_row is not None:
                 pending.append(outcome.cache_row)
             if outcome.hash_row is not None:

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
 
 from proofolio import __version__
@@ -162,7 +163,9 @@ def project_identity(source: Source) -> str | None:
     changed just now (its signature cannot be trusted yet), so the project is analysed afresh.
     """
     info = replace(source.info, fetched_bytes=None)  # what a clone downloaded this time is not the project
-    digest = hashlib.sha256(repr((info, source.has_history, source.commits)).encode("utf-8"))
+    # every other field too, so what a kind of source adds (an account's pull requests) counts
+    rest = [getattr(source, f.name) for f in dataclass_fields(source) if f.name not in ("info", "files", "_by_path")]
+    digest = hashlib.sha256(repr((info, rest)).encode("utf-8", "surrogateescape"))
     now = time.time_ns()
     for file in sorted(source.files, key=lambda f: f.path):
         identity = file.blob if file.committed else stat_signature(str(file.abspath), now)

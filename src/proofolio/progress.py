@@ -69,9 +69,3 @@ def stage_bars(console: Console, enabled: bool = True) -> Iterator[Stages]:
     ) as bar:
         yield Stages(bar)
 
-
-@contextmanager
-def progress_reporter(console: Console, enabled: bool = True) -> Iterator[ProgressCallback | None]:
-    """Yield a callback that shows one bar per project, or None when not on a terminal."""
-    with stage_bars(console, enabled) as stages:
-        yield stages.analysis

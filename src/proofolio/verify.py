@@ -272,7 +272,14 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _compare_skill(old: SkillAssessment, new: SkillAssessment | None, missing: set[str], v: Verification) -> None:
+def _compare_skill(
+    old: SkillAssessment, new: SkillAssessment | None, missing: set[str], obtained: set[str], v: Verification
+) -> None:
+    """Level, score and each evidence item; evidence is compared only where its project was re-analysed.
+
+    Evidence can stand in a project that is no source of its own (a pull request to someone
+    else's repository, cited by the account source): it is unchecked, never a mismatch.
+    """
     subject = f"skill {old.skill}"
     if missing:
         v.add("unchecked", subject, f"level/score could not be checked: {', '.join(sorted(missing))} could not be re-analysed")
@@ -294,7 +301,7 @@ def _compare_skill(old: SkillAssessment, new: SkillAssessment | None, missing: s
               "; ".join(diffs) if diffs else f"level {old.level.value}, score {old.score}")
     new_items = {_key(e): e for e in (new.evidence if new else ())}
     for ev in old.evidence:
-        if ev.location.repo in missing:
+        if ev.location.repo in missing or ev.location.repo not in obtained:
             v.add("unchecked", f"skill {old.skill}: {_ev_subject(ev)}", f"could not be checked: {ev.location.repo} could not be re-analysed")
         else:
             _compare_evidence(old.skill, ev, new_items, v)
@@ -324,6 +331,7 @@ def verify(data: dict[str, Any], result: Result, taxonomy: Taxonomy | None, *, b
     with _obtain(result, base, v) as (sources, missing):
         again = analyze_sources(result.target, sources, AnalyzeOptions(taxonomy, default_registry())) if sources else None
     new_by_skill = {a.skill: a for a in again.assessments} if again else {}
+    obtained = {s.info.name for s in sources}
     for old in result.assessments:
-        _compare_skill(old, new_by_skill.get(old.skill), missing, v)
+        _compare_skill(old, new_by_skill.get(old.skill), missing, obtained, v)
     return v

@@ -74,10 +74,12 @@ def test_a_changed_file_is_analysed_again_and_matches_a_fresh_run(portfolio: Pat
 
 
 def test_a_file_written_just_now_is_not_trusted(portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file modified within the last timestamp tick may change again unseen: no recall while it is racy."""
     cache = tmp_path / "cache"
-    _analyze(portfolio, cache)
     readme = portfolio / "churn-prediction" / "README.md"
-    readme.write_text(readme.read_text() + "\n")  # same content plus a newline, mtime = now
+    racy = time.time() + 60  # "modified just now" for the whole test, whatever the machine's speed
+    os.utime(readme, (racy, racy))
+    _analyze(portfolio, cache)  # its signature would be the same next time: only the racy rule stops a recall
     with monkeypatch.context() as patch:
         _forbid_analysis(patch)
         with pytest.raises(AssertionError, match="analysed again"):
@@ -91,3 +93,20 @@ def test_a_different_selection_is_not_recalled(portfolio: Path, tmp_path: Path, 
         _forbid_analysis(patch)
         with pytest.raises(AssertionError, match="analysed again"):
             _analyze(portfolio, cache, "--select", "EVAL-")
+
+
+def test_an_account_with_another_pull_request_is_another_project() -> None:
+    """Cached repository-detector results are keyed by everything a source holds, pull requests included."""
+    from proofolio.models import SourceInfo
+    from proofolio.pipeline import project_identity
+    from proofolio.sources.github_contributions import AccountSource, PullRequest
+
+    def account(*states: str) -> AccountSource:
+        pulls = tuple(PullRequest("org/lib", n, "Fix", f"https://github.com/org/lib/pull/{n}", state, None, "2025-01-01")
+                      for n, state in enumerate(states, 1))
+        return AccountSource(info=SourceInfo("github:alex", "git", "https://github.com/alex"), root=Path("."),
+                             files=[], has_history=True, pull_requests=pulls)
+
+    assert project_identity(account("open")) == project_identity(account("open"))
+    assert project_identity(account("open")) != project_identity(account("closed"))
+    assert project_identity(account("open")) != project_identity(account("open", "open"))

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
 from standin import StandIn
-from support import git
+from support import git, serve_bare
 
 FILTERS = ("--filter=blob:none", "--filter=blob:limit=1m", None)
 
@@ -32,10 +32,7 @@ def build(root: Path, commits: int) -> None:
         (work / f"m{n % 7}.py").write_text("".join(f"x{i} = {i * n}\n" for i in range(40 + n)))
         git(work, "add", ".")
         git(work, "commit", "-qm", f"c{n}", author=("A", "a@example.org"))
-    bare = root / "bare" / "o" / "r.git"
-    bare.parent.mkdir(parents=True)
-    git(root, "clone", "-q", "--bare", str(work), str(bare))
-    git(bare, "config", "uploadpack.allowFilter", "true")
+    serve_bare(work, root / "bare" / "o" / "r.git")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from ghsupport import TOKEN, Run, invoke
 from standin import StandIn
-from support import ROOT, git
+from support import ROOT, git, serve_bare
 
 FIXTURES = ROOT / "fixtures" / "github"
 OTHER = ("Sam Upstream", "sam@example.org")
@@ -45,9 +45,7 @@ def build_repo(work: Path, bare: Path, source: Path, commits: list[dict], candid
                 os.environ.pop(key, None)
         if commit["author"] == "candidate":
             mine.append((git(work, "rev-parse", "HEAD"), author[1], day))
-    bare.parent.mkdir(parents=True, exist_ok=True)
-    git(work.parent, "clone", "-q", "--bare", str(work), str(bare))
-    git(bare, "config", "uploadpack.allowFilter", "true")
+    serve_bare(work, bare)
     return mine
 
 

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from support import CANDIDATE, git
+from support import commit_files, git, serve_bare
 
 from proofolio.sources.clone import CloneError, clone_or_update, git_env
 
@@ -37,16 +37,8 @@ def test_every_transfer_is_bounded_and_runs_no_filter_or_hook() -> None:
 
 @pytest.fixture()
 def bare(tmp_path: Path) -> Path:
-    work = tmp_path / "work"
-    work.mkdir()
-    git(work, "init", "-q")
-    (work / "a.py").write_text("x = 1\n")
-    git(work, "add", ".")
-    git(work, "commit", "-qm", "one", author=CANDIDATE)
-    repo = tmp_path / "served.git"
-    git(tmp_path, "clone", "-q", "--bare", str(work), str(repo))
-    git(repo, "config", "uploadpack.allowFilter", "true")
-    return repo
+    commit_files(tmp_path / "work", {"a.py": "x = 1\n"})
+    return serve_bare(tmp_path / "work", tmp_path / "served.git")
 
 
 def test_clone_then_fetch_then_cached_when_the_remote_is_gone(bare: Path, tmp_path: Path) -> None:
@@ -60,6 +52,15 @@ def test_clone_then_fetch_then_cached_when_the_remote_is_gone(bare: Path, tmp_pa
     stale = clone_or_update(url, dest)
     assert stale.action == "cached" and stale.warning and "could not update the cached clone" in stale.warning
     assert clone_or_update(url, dest, offline=True).action == "cached"
+
+
+def test_a_broken_cached_clone_is_cloned_again(bare: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "cache" / "alex" / "served"
+    clone_or_update(bare.as_uri(), dest)
+    for item in (dest / ".git").iterdir():  # an interrupted cleanup: .git is there, but no repository in it
+        shutil.rmtree(item) if item.is_dir() else item.unlink()
+    again = clone_or_update(bare.as_uri(), dest)
+    assert again.action == "cloned" and (dest / "a.py").read_text() == "x = 1\n"
 
 
 def test_failures_are_one_line_errors(tmp_path: Path) -> None:

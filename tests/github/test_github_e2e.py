@@ -428,3 +428,15 @@ def test_a_pack_cut_mid_clone_is_a_problem_and_a_rerun_completes(run_proofolio, 
     data = report(out)
     assert {s["name"]: s["commit"] for s in data["sources"]}["alex-ml/churn-model"] == bare_head(github, "alex-ml/churn-model")
     assert not [p for p in data["problems"] if p["kind"] == "clone-failed"]
+
+
+def test_collection_limits_apply_to_cloned_repositories(run_proofolio, github: StandIn, tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    done = run_proofolio(f"github:{LOGIN}", "--max-repos", "1", "--max-files", "2", "--cache-dir", str(tmp_path / "c"),
+                         "-o", str(out), "--quiet")
+    assert done.code == 0, done.stderr
+    data = report(out)
+    (limited,) = [p for p in data["problems"] if p["kind"] == "too-many-files"]
+    assert limited["repo"] == "alex-ml/churn-model" and "max_files=2" in limited["reason"]
+    (source,) = [s for s in data["sources"] if s["name"] == "alex-ml/churn-model"]
+    assert source["files_analyzed"] <= 2

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from ghsupport import invoke
 from standin import StandIn
-from support import CANDIDATE, TRAIN_PY, git, write
+from support import TRAIN_PY, commit_files, git, serve_bare
 
 OWNER = "lfs-owner"
 POINTER = ("version https://git-lfs.github.com/spec/v1\n"
@@ -26,17 +26,11 @@ POINTER = ("version https://git-lfs.github.com/spec/v1\n"
 def lfs_served(github_server: StandIn, tmp_path_factory: pytest.TempPathFactory) -> str:
     """OWNER/data-heavy on the stand-in: a notebook and a dataset committed as LFS pointers."""
     work = tmp_path_factory.mktemp("lfs-work") / "data-heavy"
-    work.mkdir()
-    git(work, "init", "-q")
-    write(work, {
+    commit_files(work, {
         ".gitattributes": "*.ipynb filter=lfs diff=lfs merge=lfs -text\n*.csv filter=lfs diff=lfs merge=lfs -text\n",
         "analysis.ipynb": POINTER, "data/train.csv": POINTER, "train.py": TRAIN_PY,
-    })
-    git(work, "add", "-A")
-    git(work, "commit", "-qm", "notebook and data in LFS", author=CANDIDATE)
-    bare = github_server.git_root / OWNER / "data-heavy.git"
-    git(work.parent, "clone", "-q", "--bare", str(work), str(bare))
-    git(bare, "config", "uploadpack.allowFilter", "true")
+    }, "notebook and data in LFS")
+    bare = serve_bare(work, github_server.git_root / OWNER / "data-heavy.git")
     if OWNER not in github_server.users:
         github_server.add_user(OWNER, 4242, "Lee Fs")
         github_server.add_repo(OWNER, "data-heavy")

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from support import CANDIDATE, ROOT, git
+from support import CANDIDATE, ROOT, commit_files, git, serve_bare
 
 from proofolio.detectors.base import RepoContext
 from proofolio.detectors.registry import default_registry
@@ -20,25 +20,17 @@ BIG = 3_000_000  # over the partial-clone blob limit (1 MB)
 @pytest.fixture()
 def served(tmp_path: Path) -> Path:
     """A repository with code, a notebook, docs, requirements, CI, and a dataset and weights over 1 MB."""
-    work = tmp_path / "work"
-    (work / "data").mkdir(parents=True)
-    (work / "models").mkdir()
-    (work / ".github" / "workflows").mkdir(parents=True)
-    (work / "train.py").write_text("import pandas as pd\ndf = pd.read_csv('data/train.csv')\ndf = df.dropna()\n")
-    (work / "explore.ipynb").write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
-    (work / "README.md").write_text("# Churn\n\nTrain with `python train.py` on `data/train.csv`.\n")
-    (work / "requirements.txt").write_text("pandas==2.2.0\n")
-    (work / ".github" / "workflows" / "ci.yml").write_text("on: push\njobs: {}\n")
-    (work / "data" / "train.csv").write_bytes(b"a,b\n" + os.urandom(BIG // 2).hex().encode()[:BIG])
-    (work / "models" / "model.pt").write_bytes(os.urandom(BIG))
-    (work / "data" / "small.csv").write_text("a,b\n1,2\n")
-    git(work, "init", "-q")
-    git(work, "add", ".")
-    git(work, "commit", "-qm", "one", author=CANDIDATE)
-    repo = tmp_path / "served.git"
-    git(tmp_path, "clone", "-q", "--bare", str(work), str(repo))
-    git(repo, "config", "uploadpack.allowFilter", "true")
-    return repo
+    commit_files(tmp_path / "work", {
+        "train.py": "import pandas as pd\ndf = pd.read_csv('data/train.csv')\ndf = df.dropna()\n",
+        "explore.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+        "README.md": "# Churn\n\nTrain with `python train.py` on `data/train.csv`.\n",
+        "requirements.txt": "pandas==2.2.0\n",
+        ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+        "data/train.csv": b"a,b\n" + os.urandom(BIG // 2).hex().encode()[:BIG],
+        "models/model.pt": os.urandom(BIG),
+        "data/small.csv": "a,b\n1,2\n",
+    })
+    return serve_bare(tmp_path / "work", tmp_path / "served.git")
 
 
 def test_datasets_and_weights_are_neither_checked_out_nor_downloaded(served: Path, tmp_path: Path) -> None:
@@ -46,7 +38,7 @@ def test_datasets_and_weights_are_neither_checked_out_nor_downloaded(served: Pat
     result = clone_or_update(served.as_uri(), dest)
     present = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file() and ".git" not in p.parts)
     assert present == [".github/workflows/ci.yml", "README.md", "explore.ipynb", "requirements.txt", "train.py"]
-    assert 0 < result.fetched_bytes < BIG // 2  # neither 3 MB blob came down
+    assert 0 < result.fetched_bytes < 20_000  # a few kB: neither 3 MB blob came down
     assert git(dest, "status", "--porcelain") == ""  # the sparse work tree is clean, not "deleted"
 
 
@@ -116,15 +108,8 @@ def test_the_report_and_stderr_say_what_each_repository_cost(github, tmp_path: P
 
     owner = "lean-owner"
     work = tmp_path / "work" / "heavy"
-    (work / "data").mkdir(parents=True)
-    (work / "train.py").write_text("import pandas as pd\ndf = pd.read_csv('data/big.csv')\n")
-    (work / "data" / "big.csv").write_bytes(os.urandom(BIG))
-    git(work, "init", "-q")
-    git(work, "add", ".")
-    git(work, "commit", "-qm", "code and data", author=CANDIDATE)
-    bare = github.git_root / owner / "heavy.git"
-    git(work.parent, "clone", "-q", "--bare", str(work), str(bare))
-    git(bare, "config", "uploadpack.allowFilter", "true")
+    commit_files(work, {"train.py": "import pandas as pd\ndf = pd.read_csv('data/big.csv')\n", "data/big.csv": os.urandom(BIG)})
+    serve_bare(work, github.git_root / owner / "heavy.git")
     if owner not in github.users:
         github.add_user(owner, 4343, "Lean Owner")
         github.add_repo(owner, "heavy")
@@ -133,5 +118,5 @@ def test_the_report_and_stderr_say_what_each_repository_cost(github, tmp_path: P
     done = invoke(github.base_url, home, f"github:{owner}", "--cache-dir", str(tmp_path / "c"), "-o", str(out))
     assert done.code == 0, done.stderr
     (source,) = json.loads(out.read_text("utf-8"))["sources"]
-    assert 0 < source["fetched_bytes"] < 100_000
+    assert 0 < source["fetched_bytes"] < 20_000
     assert f"downloaded {source['fetched_bytes'] / 1000:.1f} kB for 1 repository (most: {owner}/heavy" in done.stderr

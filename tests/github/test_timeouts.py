@@ -46,7 +46,7 @@ def test_a_stalled_api_is_one_line_and_exit_2_within_seconds(github: StandIn, tm
                            "(no answer within 1 s, 3 tries; $PROOFOLIO_HTTP_TIMEOUT sets the limit)\n")
     assert done.stdout == ""
     assert [r.path for r in github.api_requests()] == [f"/users/{LOGIN}"] * 3  # the first try and two retries
-    assert 3 <= seconds < 9, seconds  # three timeouts were waited out, nothing more
+    assert 3 <= seconds < 30, seconds  # three 1 s timeouts were waited out, not the 60 s stall
     assert TOKEN not in done.stdout + done.stderr
 
 
@@ -64,7 +64,7 @@ def test_a_stall_on_a_later_page_finishes_with_what_was_listed(github: StandIn, 
     assert {s["name"] for s in data["sources"] if "/" in s["name"]} == {f"{LOGIN}/churn-model"}
     assert next(s for s in data["sources"] if s["name"] == f"{LOGIN}/churn-model")["commit"]
     assert any(r.path == "/search/issues" for r in github.api_requests())
-    assert seconds < 10, seconds
+    assert seconds < 30, seconds  # not the 60 s stall
     assert TOKEN not in done.stdout + done.stderr + out.read_text("utf-8")
 
 
@@ -101,5 +101,5 @@ def test_a_stalled_clone_is_a_problem_and_the_rest_is_analysed(
     commits = {s["name"]: s["commit"] for s in data["sources"]}
     assert commits[f"{LOGIN}/churn-model"] is None and commits[f"{LOGIN}/vision-bulk"]
     assert not list((tmp_path / "c").rglob("churn-model.partial-*"))  # the half-clone was removed
-    assert seconds < 10, seconds
+    assert seconds < 30, seconds  # not the 60 s stall
     assert TOKEN not in done.stdout + done.stderr + out.read_text("utf-8")

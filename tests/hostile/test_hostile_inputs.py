@@ -24,8 +24,9 @@ SCRIPT = Path(sys.executable).parent / "proofolio"
 
 
 def analyze(target: Path, *extra: str) -> tuple[int, dict, str]:
+    # run from inside the project: a file name that a shell would execute would leave its marker there
     proc = subprocess.run([str(SCRIPT), "analyze", str(target), "--format", "json", "-q", *extra],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, cwd=target)
     report = json.loads(proc.stdout) if proc.stdout else {}
     return proc.returncode, report, proc.stderr
 
@@ -125,6 +126,7 @@ def test_symlinks_out_of_the_root_are_not_followed(outcome) -> None:
 def test_odd_file_names_are_analysed_and_escaped_as_data(outcome, hostile: Path) -> None:
     counted = outcome[1]["stats"]["python_files"]
     assert counted >= 14
+    assert {"new\nline.py", "uni_\u00fc\u2603.py", "$(touch pwned); `id`.py", "-rf.py"} <= _all_paths(outcome[1])
     assert not (hostile / "pwned").exists()
 
 

@@ -139,6 +139,13 @@ def test_a_changed_file_is_analysed_again(tmp_path: Path, tasks: list[FileTask])
 
 def test_a_file_changed_just_now_is_hashed_not_trusted(tmp_path: Path, tasks: list[FileTask]) -> None:
     """Racy files (modified within the last tick) get no remembered hash: their next run reads them."""
+    import os
+    import time
+
+    racy = time.time() + 60  # modified "just now" however long the run takes
+    for task in tasks:
+        if Path(task.abspath).exists():
+            os.utime(task.abspath, (racy, racy))
     db = tmp_path / "c.sqlite"
     with FileRunner(1, WorkerConfig(cache_path=str(db))) as runner:
         list(runner.run(tasks))
@@ -147,3 +154,33 @@ def test_a_file_changed_just_now_is_hashed_not_trusted(tmp_path: Path, tasks: li
     with FileRunner(1, WorkerConfig(cache_path=str(db))) as runner:
         list(runner.run(tasks))
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM hashes").fetchone()[0] == 8
+
+
+def test_a_row_gone_between_lookup_and_load_costs_that_file_only(
+    tmp_path: Path, tasks: list[FileTask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run rebuilt the cache mid-stream: the missing file is analysed again and stored; the rest stay cached."""
+    import proofolio.filework as filework
+
+    _age(tasks)
+    db = tmp_path / "c.sqlite"
+    with FileRunner(1, WorkerConfig(cache_path=str(db))) as runner:
+        cold = list(runner.run(tasks))
+    monkeypatch.setattr(filework, "LOOKUP_BATCH", 3)  # several batches for 8 cached files
+    original = ResultCache.get_many
+    dropped: list[str] = []
+
+    def losing_one(self: ResultCache, keys: list[str]) -> dict[str, str]:
+        found = original(self, keys)
+        if not dropped:
+            dropped.append(keys[1])
+            self._db.execute("DELETE FROM results WHERE key = ?", (keys[1],))  # type: ignore[union-attr]
+            found.pop(keys[1])
+        return found
+
+    monkeypatch.setattr(ResultCache, "get_many", losing_one)
+    with FileRunner(1, WorkerConfig(cache_path=str(db))) as runner:
+        warm = list(runner.run(tasks))
+    assert _view(warm) == _view(cold)
+    assert [o.cached for o in warm] == [True, False, True, True, True, True, True, True, False]
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM results").fetchone()[0] == 8  # stored again

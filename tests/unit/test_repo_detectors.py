@@ -234,3 +234,16 @@ def test_dockerfile_needs_model_evidence_and_grades_it(tmp_path: Path) -> None:
     served = run(Dockerfile(), src, (_file_evidence("OPS-model-serving"),))
     assert [e.confidence for e in served] == [Confidence.HIGH]
     assert served[0].location.commit == "c" * 40  # committed file: permalinks hold
+
+
+def test_model_serving_across_modules_survives_a_file_that_does_not_parse(tmp_path: Path) -> None:
+    """A broken module that mentions a loader (`joblib`) neither fails the detector nor hides the app."""
+    from proofolio.detectors.deployment.project_model_serving import ProjectModelServing
+    from support import ROOT
+
+    positive = ROOT / "fixtures" / "detectors" / "OPS-model-serving-project" / "positive"
+    files = {str(p.relative_to(positive)): p.read_text() for p in positive.rglob("*.py")}
+    files["app/broken.py"] = "import joblib\ndef load(:\n    return joblib.load('m.pkl')\n"
+    found = run(ProjectModelServing(), source(tmp_path, files))
+    assert [(e.detector, e.location.path, e.location.line) for e in found] == [
+        ("OPS-model-serving-project", "app/api/predict.py", 10)]

@@ -132,7 +132,7 @@ def analyze(
         else:
             options = _github_options(
                 api_url, token, max_repos, since, include_forks, author_emails, offline, max_wait, cache_dir,
-                include_private,
+                include_private, collect_limits,
             )
             sources = _github_sources(github, options, stages, None if quiet else err)
         options = AnalyzeOptions(taxonomy, registry, stages.analysis, runner)
@@ -192,7 +192,7 @@ def _local_sources(target: str, author_emails: tuple[str, ...], limits: CollectL
 def _github_options(
     api_url: str, token: str | None, max_repos: int | None, since: datetime | None, include_forks: bool,
     author_emails: tuple[str, ...], offline: bool, max_wait: float, cache_dir: str | None,
-    include_private: bool = False,
+    include_private: bool = False, limits: CollectLimits | None = None,
 ):  # type: ignore[no-untyped-def]
     from proofolio.sources.github import (
         GitHubOptions,  # PyGithub loads only for GitHub targets
@@ -204,7 +204,7 @@ def _github_options(
         cache_dir=Path(cache_dir) if cache_dir else Path(platformdirs.user_cache_dir("proofolio")),  # clones: <dir>/github
         api_url=api_url, token=(token or "").strip() or None, max_repos=max_repos,
         since=since.date() if since else None, include_forks=include_forks, include_private=include_private,
-        author_emails=author_emails, offline=offline, max_wait=max_wait,
+        author_emails=author_emails, offline=offline, max_wait=max_wait, limits=limits or CollectLimits(),
     )
 
 

@@ -158,16 +158,11 @@ class FileContext:
     local_classes: set[str] = field(default_factory=set)  # classes defined in this file, seen so far
     _local_names: frozenset[str] | None = None  # names the file binds itself (only needed with star imports)
     shared: dict[str, object] = field(default_factory=dict)  # per-file analyses several detectors reuse
-    # The node the walk is handing to detectors, and its call target once one of them asked:
+    # The node the walk is handing to detectors (set by the engine), and its call target once one of them asked:
     # half a dozen detectors look at every call, and the answer cannot change while they do.
     current: ast.AST | None = None
     _current_target: CallTarget | None = None
     _qualnames: dict[int, str | None] = field(default_factory=dict)  # id(node) → qualname; the tree outlives the context
-
-    def visiting(self, node: ast.AST | None) -> None:
-        """Called by the engine before (node) and after (None) handing a node to detectors."""
-        self.current = node
-        self._current_target = None
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:

@@ -132,7 +132,6 @@ class CatalogRunner(FileDetector):
     node_types = (ast.Call, ast.ClassDef)
 
     def __init__(self, rows: tuple[CatalogRow, ...]) -> None:
-        self.rows = rows
         self.calls = PatternIndex()
         self.bases = PatternIndex()
         self.methods: dict[str, list[CatalogRow]] = {}

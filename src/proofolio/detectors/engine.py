@@ -11,17 +11,6 @@ from proofolio.documents.base import Document, DocumentProblem
 from proofolio.models import Evidence
 
 
-def walk_in_order(tree: ast.AST):  # type: ignore[no-untyped-def]
-    """Pre-order, source-order walk without recursion (deep candidate code cannot overflow it)."""
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        children = list(ast.iter_child_nodes(node))
-        children.reverse()
-        stack.extend(children)
-
-
 class _Leave:
     """Marker pushed under an assignment's children: reached once its whole subtree is walked."""
 
@@ -35,7 +24,7 @@ _ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
 
 
 def _walk_with_exits(tree: ast.AST, wanted: frozenset[type]):  # type: ignore[no-untyped-def]
-    """walk_in_order's order over the ``wanted`` node types, yielding (node, False); plus
+    """Pre-order, source-order walk over the ``wanted`` node types, yielding (node, False); plus
     (assignment, True) after an assignment's subtree.
 
     Children are read straight from each type's child fields (what ast.iter_child_nodes does,
@@ -102,7 +91,7 @@ def detect_file(
             handlers = dispatch.get(kind)
             if not handlers:
                 continue
-            ctx.current, ctx._current_target = node, None  # what ctx.visiting(node) does, in the hot loop
+            ctx.current, ctx._current_target = node, None
             for detector in tuple(handlers):
                 try:
                     detector.visit(node, ctx)

@@ -25,7 +25,6 @@ class CellOutputs:
 
     images: tuple[str, ...] = ()  # mime types of image outputs (image/png, ...)
     text: str = ""  # printed text / text/plain results, truncated
-    has_error: bool = False
     html_table: bool = False  # a rendered DataFrame or other HTML table
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 class ImportedName:
     qualified: str
     line: int
-    used: bool = False
 
 
 @dataclass(slots=True)
@@ -36,7 +35,6 @@ class ImportMap:
         entry = self.aliases.get(name)
         if entry is None:
             return None
-        entry.used = True
         return entry.qualified
 
 

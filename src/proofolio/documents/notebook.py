@@ -134,7 +134,6 @@ def summarise_outputs(outputs: Any) -> CellOutputs:
         return CellOutputs()
     images: list[str] = []
     texts: list[str] = []
-    has_error = False
     html_table = False
     size = 0
     for out in outputs:
@@ -150,14 +149,13 @@ def summarise_outputs(outputs: Any) -> CellOutputs:
             html_table = html_table or "<table" in html[:20000]
             chunk = cell_text(data.get("text/plain"))
         elif kind == "error":
-            has_error = True
             chunk = f"{out.get('ename', '')}: {out.get('evalue', '')}"
         else:
             chunk = ""
         if chunk and size < MAX_OUTPUT_TEXT:
             texts.append(chunk[: MAX_OUTPUT_TEXT - size])
             size += len(texts[-1])
-    return CellOutputs(tuple(images), "".join(texts), has_error, html_table)
+    return CellOutputs(tuple(images), "".join(texts), html_table)
 
 
 def notebook_language(nb: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from git import GitCommandError, Repo
+from git.exc import GitError
 from git.cmd import Git
 
 from proofolio.limits import DEFAULT_HTTP_TIMEOUT
@@ -159,7 +160,7 @@ def clone_or_update(
             return CloneResult(dest, "fetched", fetched_bytes=max(0, objects_size(dest) - before))
         except GitCommandError as exc:
             return CloneResult(dest, "cached", f"could not update the cached clone ({_one_line(exc, token)}); the cached commit was analysed")
-        except (ValueError, TypeError, OSError) as exc:  # detached HEAD or a broken clone: start over
+        except (ValueError, TypeError, OSError, GitError) as exc:  # detached HEAD or a broken clone: start over
             shutil.rmtree(dest, ignore_errors=True)
             if (dest / ".git").exists():
                 raise CloneError(f"cached clone is unusable and could not be removed: {exc}") from None
@@ -177,7 +178,11 @@ def clone_or_update(
         raise CloneError(_one_line(exc, token)) from None
     fetched = objects_size(partial)
     shutil.rmtree(dest, ignore_errors=True)
-    os.replace(partial, dest)
+    try:
+        os.replace(partial, dest)
+    except OSError as exc:  # the old clone could not be cleared away: this repository is a problem, not the run
+        shutil.rmtree(partial, ignore_errors=True)
+        raise CloneError(f"cannot put the clone in the cache: {exc.strerror or exc}") from None
     return CloneResult(dest, "cloned", fetched_bytes=fetched)
 
 

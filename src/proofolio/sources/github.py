@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
@@ -34,7 +34,7 @@ from proofolio.sources.github_api import (
     make_client,
 )
 from proofolio.sources.github_contributions import AccountSource, PullRequest
-from proofolio.sources.local import LocalCollector
+from proofolio.sources.local import CollectLimits, LocalCollector
 from proofolio.sources.targets import GitHubTarget
 
 CLONE_WORKERS = 3
@@ -55,6 +55,7 @@ class GitHubOptions:
     author_emails: tuple[str, ...] = ()
     offline: bool = False
     max_wait: float = 60.0
+    limits: CollectLimits = field(default_factory=CollectLimits)  # --max-file-bytes/--max-files, per clone
 
 
 class StageSink(Protocol):
@@ -103,6 +104,7 @@ def scrubbed(listing: Listing, token: str | None) -> Listing:
     listing.pull_requests = [fields_of(p) for p in listing.pull_requests]
     listing.problems = [fields_of(p) for p in listing.problems]
     listing.emails = [redact_token(e, token) for e in listing.emails]
+    listing.login = redact_token(listing.login, token)
     return listing
 
 
@@ -242,7 +244,7 @@ class GitHubCollector:
             info = SourceInfo(name=name, kind="git", root=web_url, web_url=web_url)
             problem = Problem(name, "", f"could not clone {name}: {exc}", kind="clone-failed")
             return Source(info=info, root=self.root, files=[], problems=[problem])
-        found = next(iter(LocalCollector(cloned.path, emails).collect()))
+        found = next(iter(LocalCollector(cloned.path, emails, self.options.limits).collect()))
         problems = [replace(p, repo=name) for p in found.problems]
         if cloned.warning:
             problems.append(Problem(name, "", cloned.warning, kind="fetch-failed"))

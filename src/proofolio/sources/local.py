@@ -17,13 +17,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from proofolio.documents.reader import LFS_POINTER_MAX_BYTES, lfs_pointer
+from proofolio.documents.reader import LFS_POINTER_MAX_BYTES, READABLE_SUFFIXES, lfs_pointer
 from proofolio.models import Problem, SourceInfo
 from proofolio.sources.base import Source, SourceFile
 from proofolio.sources.git import GitFailure, GitRepo, History, RepoState, TreeState, enclosing_work_tree
 from proofolio.sources.ignore import IgnoreStack, is_env_dir, is_env_listing, read_ignore_file, skip_dir_name
 
-ANALYSABLE_SUFFIXES: tuple[str, ...] = (".py", ".ipynb")
 PROJECT_MARKER_FILES: frozenset[str] = frozenset(
     {"pyproject.toml", "setup.py", "setup.cfg", "environment.yml", "environment.yaml", "Pipfile", "Dockerfile"}
 )
@@ -69,7 +68,7 @@ def _is_git_root(path: str) -> bool:
 
 
 def _is_analysable(name: str) -> bool:
-    return name.endswith(ANALYSABLE_SUFFIXES)
+    return name.endswith(READABLE_SUFFIXES)
 
 
 def _format_size(size: int) -> str:

@@ -6,6 +6,7 @@ import re
 
 from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector
 from proofolio.detectors.support import basename
+from proofolio.documents.reader import READABLE_SUFFIXES
 from proofolio.models import Confidence
 
 _README = re.compile(r"^readme(\.(md|markdown|rst|txt))?$", re.IGNORECASE)
@@ -84,7 +85,7 @@ def readme_sections(headings: list[tuple[int, str, int]]) -> list[str]:
     return found
 
 
-CODE_SUFFIXES = (".py", ".ipynb")
+CODE_SUFFIXES = READABLE_SUFFIXES  # what the file pass reads
 _FILE_NAME = re.compile(r"(?<![\w/.-])((?:[\w-]+/)*[\w-]+\.(?:txt|py|toml|cfg|ya?ml|ipynb|sh|lock|json))\b")
 
 

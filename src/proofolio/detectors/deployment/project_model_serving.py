@@ -23,9 +23,12 @@ _LOAD_HINT = re.compile(r"load_model|joblib|torch\.load|from_pretrained|pipeline
 
 
 def _calls(document: Document) -> list[tuple[ast.Call, str]]:
+    """Every call whose target the imports resolve; none for a file that did not parse."""
+    if document.tree is None:
+        return []
     return [
         (node, qualified)
-        for node in ast.walk(document.tree) if document.tree is not None and isinstance(node, ast.Call)
+        for node in ast.walk(document.tree) if isinstance(node, ast.Call)
         if (qualified := qualified_name(document.imports, node.func)) is not None
     ]
 
@@ -74,8 +77,11 @@ def predict(request: Request):
     def check(self, repo: RepoContext) -> None:
         if repo.has_evidence("OPS-model-serving"):
             return
-        python = [p for p in repo.paths if p.endswith(".py")]
-        texts = {p: repo.read_text(p) for p in python}
+        texts: dict[str, str] = {}  # only the files that build an app or may load a model are kept
+        for path in repo.paths:
+            if path.endswith(".py") and (_WEB_IMPORT.search(text := repo.read_text(path)) or _LOAD_HINT.search(text)):
+                texts[path] = text
+        python = sorted(texts)
         web_files = [p for p in python if _WEB_IMPORT.search(texts[p])]
         if not web_files:
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector
+from proofolio.documents.reader import READABLE_SUFFIXES
 from proofolio.models import Confidence, Severity
 
 # random_state=42, np.random.seed(0), torch.manual_seed, tf.random.set_seed, seed=7, seed_everything ...
@@ -12,7 +13,7 @@ SEED = re.compile(
     r"random_state\s*=\s*(?!None)\w|\bseed\s*\(|manual_seed|set_seed|seed_everything|\bseed\s*=\s*\d|"
     r"random_seed|PYTHONHASHSEED|SEED\s*=\s*\d"
 )
-CODE_SUFFIXES = (".py", ".ipynb")
+CODE_SUFFIXES = READABLE_SUFFIXES  # what the file pass reads
 # Model families fitted deterministically (maximum likelihood ARIMA/exponential smoothing): no seed needed.
 DETERMINISTIC = frozenset({"MOD-time-series-model"})
 
