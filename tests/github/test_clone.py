@@ -54,6 +54,20 @@ def test_clone_then_fetch_then_cached_when_the_remote_is_gone(bare: Path, tmp_pa
     assert clone_or_update(url, dest, offline=True).action == "cached"
 
 
+def test_a_renamed_default_branch_is_cloned_afresh_once(bare: Path, tmp_path: Path) -> None:
+    dest = tmp_path / "cache" / "alex" / "served"
+    url = bare.as_uri()
+    assert clone_or_update(url, dest, branch="main").action == "cloned"
+    git(bare, "branch", "-m", "main", "trunk")  # the owner renames the default branch
+    git(bare, "symbolic-ref", "HEAD", "refs/heads/trunk")
+    again = clone_or_update(url, dest, branch="trunk")
+    assert again.action == "cloned" and not again.warning
+    assert git(dest, "rev-parse", "--abbrev-ref", "HEAD") == "trunk" and (dest / "a.py").read_text() == "x = 1\n"
+    assert clone_or_update(url, dest, branch="trunk").action == "fetched"  # and no re-clone on the next run
+    # without the API's word on the branch, the cached clone is kept as it is
+    assert clone_or_update(url, dest).action == "fetched"
+
+
 def test_a_broken_cached_clone_is_cloned_again(bare: Path, tmp_path: Path) -> None:
     dest = tmp_path / "cache" / "alex" / "served"
     clone_or_update(bare.as_uri(), dest)

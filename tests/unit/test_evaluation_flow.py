@@ -114,6 +114,57 @@ def test_train_scores_next_to_cross_validation_are_fine() -> None:
     """) == [(2, "EVAL-train-set-scoring")]
 
 
+def test_a_rebound_name_loses_its_old_type() -> None:
+    body = """
+        scaler = MinMaxScaler()
+        scaler = {rebound}
+        scaler.fit(X)
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+    """
+    assert signals(body.format(rebound="MinMaxScaler()")) == [(3, "EVAL-leakage-preprocessing-before-split")]
+    # rebound to something unknown: no longer known to be a scaler fitted before the split
+    assert signals(body.format(rebound="load_transformer('a.pkl')")) == []
+
+
+def test_types_are_those_bound_at_the_call_not_at_the_end_of_the_file() -> None:
+    body = """
+        def prepare(X, prep: MinMaxScaler):
+            prep.fit(X)
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+        prep = {later}
+        prep.fit(X_train)
+    """
+    assert signals(body.format(later="MinMaxScaler()")) == [(2, "EVAL-leakage-preprocessing-before-split")]
+    assert signals(body.format(later="LogisticRegression()")) == [(2, "EVAL-leakage-preprocessing-before-split")]
+
+
+def test_match_and_except_star_blocks_are_followed() -> None:
+    assert signals("""
+        match mode:
+            case "minmax":
+                scaler = MinMaxScaler()
+                scaler.fit(X)
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+    """) == [(4, "EVAL-leakage-preprocessing-before-split")]
+    assert signals("""
+        try:
+            pass
+        except* ValueError:
+            MinMaxScaler().fit(X)
+        X_train, X_test, y_train, y_test = train_test_split(X, y)
+    """) == [(4, "EVAL-leakage-preprocessing-before-split")]
+
+
+def test_a_file_without_fit_or_split_has_an_empty_flow_and_no_signal() -> None:
+    f = flow("""
+        print(accuracy_score(y_true, y_pred))
+    """)
+    assert f.metrics and not f.fits  # a context built by hand: followed in full
+    assert signals("""
+        print(accuracy_score(y_true, y_pred))
+    """) == []
+
+
 def test_signals_carry_severity_and_remediation() -> None:
     metas = {m.id: m for m in REGISTRY.metas()}
     assert {i: metas[i].severity.value for i in SIGNALS} == {  # type: ignore[union-attr]

@@ -6,7 +6,8 @@ import ast
 from collections.abc import Sequence
 
 from proofolio.detectors.base import FileContext, FileDetector
-from proofolio.detectors.treewalk import branches
+from proofolio.detectors.support.evaluation_flow import FLOW_GATE, FLOW_KEY, EvaluationFlow, FlowFailed, FlowTracker
+from proofolio.detectors.treewalk import PUSHERS, push_children
 from proofolio.documents.base import Document, DocumentProblem
 from proofolio.models import Evidence
 
@@ -20,33 +21,12 @@ class _Leave:
         self.node = node
 
 
-_ASSIGNMENTS = (ast.Assign, ast.AnnAssign)
+_ASSIGNMENTS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign})
 
 
-def _walk_with_exits(tree: ast.AST, wanted: frozenset[type]):  # type: ignore[no-untyped-def]
-    """Pre-order, source-order walk over the ``wanted`` node types, yielding (node, False); plus
-    (assignment, True) after an assignment's subtree.
-
-    Children are read straight from each type's child fields (what ast.iter_child_nodes does,
-    without its generator overhead) and leaves (names, constants) are never visited: this
-    walk is the hot loop of the whole analysis.
-    """
-    stack: list[object] = [tree]
-    pop, push, extend = stack.pop, stack.append, stack.extend
-    leave, assignments = _Leave, _ASSIGNMENTS
-    while stack:
-        node = pop()
-        cls = node.__class__
-        if cls is leave:
-            yield node.node, True  # type: ignore[attr-defined]
-            continue
-        if cls in wanted:
-            yield node, False
-        if cls in assignments:
-            push(leave(node))  # type: ignore[arg-type]
-        children = branches(node)  # type: ignore[arg-type]
-        children.reverse()
-        extend(children)
+def follow_flow(ctx: FileContext) -> None:
+    """Walk the file for its evaluation flow alone (a context built outside detect_file)."""
+    _walk(ctx, [], FlowTracker(ctx), [])
 
 
 def detect_file(
@@ -59,31 +39,88 @@ def detect_file(
     """All evidence the detectors find in one document, and the detectors that failed on it."""
     ctx = FileContext(document, repo, commit, authored_share)
     problems: list[DocumentProblem] = []
-    dispatch: dict[type[ast.AST], list[FileDetector]] = {}
+    tracker = None
+    if any(d.uses_flow for d in detectors):
+        if document.tree is not None and any(word in document.source for word in FLOW_GATE):
+            tracker = FlowTracker(ctx)
+        else:  # no consumer looks at a file without its gate words: nothing to follow
+            ctx.shared[FLOW_KEY] = EvaluationFlow()
+    failed = _walk(ctx, detectors, tracker, problems)
     for detector in detectors:
+        if id(detector) in failed:
+            continue
+        try:
+            detector.finish(ctx)
+        except Exception as exc:
+            _record_failure(detector, exc, problems)
+    return ctx.evidence, problems
+
+
+def _record_failure(detector: FileDetector, exc: Exception, problems: list[DocumentProblem]) -> None:
+    name = getattr(detector, "meta", None)
+    label = name.id if name is not None else type(detector).__name__
+    problems.append(DocumentProblem("detector-error", f"{label} failed: {type(exc).__name__}: {exc}"))
+
+
+def _walk(
+    ctx: FileContext, detectors: Sequence[FileDetector], tracker: FlowTracker | None, problems: list[DocumentProblem]
+) -> set[int]:
+    """The one walk: hand each node to its subscribers; returns the ids of detectors that failed.
+
+    With a flow tracker, it follows the evaluation flow in the same walk and shares it as
+    ``ctx.shared[FLOW_KEY]`` (a FlowFailed if it raised: its consumers then fail visibly).
+    """
+    document = ctx.document
+    dispatch: dict[type[ast.AST], list[FileDetector]] = {}
+    handlers_of: list[FileDetector] = [tracker, *detectors] if tracker is not None else list(detectors)  # type: ignore[list-item]
+    for detector in handlers_of:
         for node_type in detector.node_types:
             dispatch.setdefault(node_type, []).append(detector)
     failed: set[int] = set()
 
     def fail(detector: FileDetector, exc: Exception) -> None:
+        nonlocal tracker
         failed.add(id(detector))
         for handlers in dispatch.values():  # a failed detector sees no further node of this file
             if detector in handlers:
                 handlers.remove(detector)
-        name = getattr(detector, "meta", None)
-        label = name.id if name is not None else type(detector).__name__
-        problems.append(DocumentProblem("detector-error", f"{label} failed: {type(exc).__name__}: {exc}"))
+        if detector is tracker:
+            ctx.shared[FLOW_KEY] = FlowFailed(exc)
+            tracker = None
+        else:
+            _record_failure(detector, exc, problems)
 
     if document.tree is not None:
-        wanted = frozenset({*dispatch, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
-        functions, classes = (ast.FunctionDef, ast.AsyncFunctionDef), ast.ClassDef
-        for node, leaving in _walk_with_exits(document.tree, wanted):
-            if leaving:
+        # Pre-order, source-order walk of every node that may hold a call or a statement (names,
+        # constants, contexts and operators are never pushed); an assignment is handed back once
+        # more, as a _Leave, after its subtree. Written out in full: this loop is the hot path
+        # of the whole analysis.
+        functions, classes, augmented = (ast.FunctionDef, ast.AsyncFunctionDef), ast.ClassDef, ast.AugAssign
+        assignments, leave_marker, pushers = _ASSIGNMENTS, _Leave, PUSHERS
+        stack: list[object] = [document.tree]
+        pop, extend, append = stack.pop, stack.extend, stack.append
+        while stack:
+            node = pop()
+            kind = node.__class__
+            if kind is leave_marker:
+                node = node.node  # type: ignore[attr-defined]
                 # the right-hand side was evaluated (and visited) before the name is bound:
                 # `df = clean(df.dropna())` still sees `df` as a DataFrame inside the call
-                ctx.note_assignment(node)  # type: ignore[arg-type]
+                if tracker is not None:
+                    try:
+                        tracker.leave(node)  # type: ignore[arg-type]
+                    except Exception as exc:
+                        fail(tracker, exc)  # type: ignore[arg-type]
+                if node.__class__ is not augmented:
+                    ctx.note_assignment(node)  # type: ignore[arg-type]
                 continue
-            kind = node.__class__
+            if kind in assignments:
+                append(leave_marker(node))  # type: ignore[arg-type]
+            pusher = pushers.get(kind)
+            if pusher is None:
+                push_children(node, extend, append)  # type: ignore[arg-type]  # compiles this type's pusher
+            else:
+                pusher(node, extend, append)
             if kind in functions:
                 ctx.note_parameters(node)  # type: ignore[arg-type]
             elif kind is classes:
@@ -91,18 +128,13 @@ def detect_file(
             handlers = dispatch.get(kind)
             if not handlers:
                 continue
-            ctx.current, ctx._current_target = node, None
+            ctx.current, ctx._current_target = node, None  # type: ignore[assignment]
             for detector in tuple(handlers):
                 try:
-                    detector.visit(node, ctx)
+                    detector.visit(node, ctx)  # type: ignore[arg-type]
                 except Exception as exc:  # a detector bug must not lose the file
                     fail(detector, exc)
             ctx.current = None
-    for detector in detectors:
-        if id(detector) in failed:
-            continue
-        try:
-            detector.finish(ctx)
-        except Exception as exc:
-            fail(detector, exc)
-    return ctx.evidence, problems
+    if tracker is not None:
+        ctx.shared[FLOW_KEY] = tracker.flow
+    return failed

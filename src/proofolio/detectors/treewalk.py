@@ -68,6 +68,37 @@ def branches(node: ast.AST) -> list[ast.AST]:
     return compiled(node)
 
 
+# Import aliases hold names only: a walk for calls and statements never needs to enter them.
+_STACK_SKIP: frozenset[type] = _SKIP | {ast.alias}
+# compiled pushers by node type; the engine's hot loop reads it directly
+PUSHERS: dict[type, Callable[[ast.AST, Callable, Callable], None]] = {}
+
+
+def _compile_pusher(node: ast.AST) -> Callable[[ast.AST, Callable, Callable], None]:
+    """A function pushing the non-leaf children of nodes of ``node``'s type on a stack, last first,
+    so that they pop in source order (generated once per type, like ``branches``)."""
+    lines = ["def push(node, extend, append):"]
+    if node.__class__ not in _STACK_SKIP and isinstance(node, ast.AST):
+        for name in reversed(child_fields(node.__class__)):
+            if isinstance(getattr(node, name, None), list):
+                lines.append(f"    extend([x for x in node.{name}[::-1] if x.__class__ not in SKIP])")
+            else:
+                lines += [f"    v = node.{name}", "    if v.__class__ not in SKIP:", "        append(v)"]
+    lines.append("    return None")
+    namespace: dict[str, object] = {"SKIP": _STACK_SKIP}
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built from ast field names only
+    return namespace["push"]  # type: ignore[return-value]
+
+
+def push_children(node: ast.AST, extend: Callable, append: Callable) -> None:
+    """Push ``node``'s children that may hold calls or statements on a stack (``extend``/``append``
+    of a list used with ``pop``) so that they come off it in source order."""
+    pusher = PUSHERS.get(node.__class__)
+    if pusher is None:
+        pusher = PUSHERS[node.__class__] = _compile_pusher(node)
+    pusher(node, extend, append)
+
+
 def children(node: ast.AST) -> list[ast.AST]:
     """All child nodes but contexts and operators (names and constants included), in source order."""
     found: list[ast.AST] = []

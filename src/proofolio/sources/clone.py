@@ -129,6 +129,10 @@ def _one_line(exc: GitCommandError, token: str | None) -> str:
     return redact_token(text, token)
 
 
+class _StaleBranch(Exception):
+    """The cached clone follows a branch that is no longer the repository's default."""
+
+
 def clone_or_update(
     clone_url: str,
     dest: Path,
@@ -137,10 +141,14 @@ def clone_or_update(
     token_host: str | None = None,
     offline: bool = False,
     timeout: int = DEFAULT_HTTP_TIMEOUT,
+    branch: str | None = None,
 ) -> CloneResult:
     """A work tree of ``clone_url`` at ``dest``: reused and fetched when present, else cloned.
 
     ``timeout``: seconds without data after which a transfer is abandoned (a CloneError).
+    ``branch``: the repository's default branch as the API lists it; a cached single-branch
+    clone of another branch (the default was renamed, master → main) is cloned afresh,
+    since fetching its old branch would fail on every run.
     """
     has_clone = (dest / ".git").is_dir()
     if offline:
@@ -152,15 +160,18 @@ def clone_or_update(
         before = objects_size(dest)
         try:
             repo = Repo(dest)
+            cached_branch = repo.active_branch.name
+            if branch is not None and cached_branch != branch:
+                raise _StaleBranch(f"cached clone tracks {cached_branch!r}, the default branch is now {branch!r}")
             with repo.git.custom_environment(**env):
-                branch = repo.active_branch.name
                 repo.git.fetch("origin", "--no-tags", "--prune")
                 set_sparse_checkout(repo)
-                repo.git.reset("--hard", f"refs/remotes/origin/{branch}")
+                repo.git.reset("--hard", f"refs/remotes/origin/{cached_branch}")
             return CloneResult(dest, "fetched", fetched_bytes=max(0, objects_size(dest) - before))
         except GitCommandError as exc:
             return CloneResult(dest, "cached", f"could not update the cached clone ({_one_line(exc, token)}); the cached commit was analysed")
-        except (ValueError, TypeError, OSError, GitError) as exc:  # detached HEAD or a broken clone: start over
+        except (ValueError, TypeError, OSError, GitError, _StaleBranch) as exc:  # detached HEAD, a broken clone
+            # or a renamed default branch: start over
             shutil.rmtree(dest, ignore_errors=True)
             if (dest / ".git").exists():
                 raise CloneError(f"cached clone is unusable and could not be removed: {exc}") from None

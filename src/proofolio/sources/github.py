@@ -230,7 +230,7 @@ class GitHubCollector:
             return clone_or_update(
                 repo.clone_url, self.root / "repos" / owner.lower() / name.lower(),
                 token=self.options.token, token_host=self.token_host, offline=self.options.offline,
-                timeout=self.timeout,
+                timeout=self.timeout, branch=repo.default_branch,
             )
         finally:
             advance()

@@ -56,7 +56,7 @@ class RepoListing:
     fork: bool
     archived: bool
     size: int
-    default_branch: str
+    default_branch: str | None  # None when the API did not say
     pushed_at: str | None
     description: str | None = None
     language: str | None = None
@@ -240,7 +240,7 @@ def _repo_listing(raw: dict[str, Any]) -> RepoListing:
         archived=bool(raw.get("archived")),
         private=bool(raw.get("private")),
         size=int(raw.get("size") or 0),
-        default_branch=raw.get("default_branch") or "main",
+        default_branch=raw.get("default_branch") or None,
         pushed_at=raw.get("pushed_at"),
         description=raw.get("description"),
         language=raw.get("language"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from functools import lru_cache
 
 from proofolio.detectors.base import LOCAL_TYPE_PREFIX, DetectorMeta, FileContext, FileDetector
 from proofolio.detectors.support import is_model_type
@@ -36,6 +37,16 @@ PREDICT_METHODS = frozenset({"predict", "predict_proba", "generate"})
 _LOAD_MODEL_PACKAGES = ("mlflow.", "xgboost.", "lightgbm.", "catboost.", "keras.", "tensorflow.")
 
 
+@lru_cache(maxsize=4096)
+def _framework(qualified: str) -> str | None:
+    """The serving framework a resolved call belongs to (cached: asked for every call of every file)."""
+    for prefix, framework in FRAMEWORKS:
+        if qualified == prefix or (prefix.endswith(".") and qualified.startswith(prefix)):
+            return framework
+    return None
+
+
+@lru_cache(maxsize=4096)
 def _load_api(qualified: str) -> bool:
     if qualified in MODEL_LOADS:
         return True
@@ -89,10 +100,9 @@ def predict(features: Features):
         qualified = target.qualified
         if qualified is not None and target.confidence is Confidence.HIGH:
             if self.app is None:
-                for prefix, framework in FRAMEWORKS:
-                    if qualified == prefix or (prefix.endswith(".") and qualified.startswith(prefix)):
-                        self.app = (node, framework)
-                        break
+                framework = _framework(qualified)
+                if framework is not None:
+                    self.app = (node, framework)
             if self.load is None and _load_api(qualified):
                 self.load = qualified
             elif self.generic_load is None and qualified in GENERIC_LOADS:

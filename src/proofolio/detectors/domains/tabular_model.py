@@ -45,6 +45,7 @@ model.fit(df[["income", "debt"]], df["default"])   # detected
         ),
     )
     node_types = (ast.Call,)
+    uses_flow = True
 
     def __init__(self) -> None:
         self.reads_table = False

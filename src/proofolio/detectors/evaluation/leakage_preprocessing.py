@@ -36,6 +36,8 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
         remediation="Split first, then fit the transformer on the training part only (or put it in a Pipeline).",
     )
 
+    uses_flow = True
+
     def finish(self, ctx: FileContext) -> None:
         if "train_test_split" not in ctx.document.source:
             return

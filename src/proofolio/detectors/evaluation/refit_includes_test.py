@@ -32,6 +32,8 @@ print(accuracy_score(y_test, model.predict(X_test)))
         remediation="Fit on the training part only; refit on all data only after the test score is final, for deployment.",
     )
 
+    uses_flow = True
+
     def finish(self, ctx: FileContext) -> None:
         if "train_test_split" not in ctx.document.source:
             return

@@ -41,6 +41,8 @@ for k in range(1, 20):
         remediation="Choose on a validation split or with cross-validation; touch the test set once, for the final score.",
     )
 
+    uses_flow = True
+
     def finish(self, ctx: FileContext) -> None:
         if "train_test_split" not in ctx.document.source:
             return

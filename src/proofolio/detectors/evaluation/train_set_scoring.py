@@ -32,6 +32,8 @@ print(accuracy_score(y, model.predict(X)))                # detected
         remediation="Report the metric on a held-out test split or with cross-validation, next to the training score.",
     )
 
+    uses_flow = True
+
     def finish(self, ctx: FileContext) -> None:
         if "fit" not in ctx.document.source:
             return

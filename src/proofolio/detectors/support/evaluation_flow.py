@@ -2,10 +2,10 @@
 
 A reviewer reads an evaluation by following the data: what was split into train and test
 (``X_train, X_test, y_train, y_test = train_test_split(X, y)``), what each later name was
-derived from, what was fitted on which part, and what was scored on which part. This
-module walks the file once in source order (notebook cells in order) and records those
-facts; the leakage detectors only ask questions of the result. It is computed once per
-file and shared through ``FileContext.shared``.
+derived from, what was fitted on which part, and what was scored on which part. The
+engine feeds this module's tracker during its one walk of the file (source order, notebook
+cells in order) and it records those facts; the leakage detectors only ask questions of the
+result, shared through ``FileContext.shared``.
 
 Roles: ``train``/``test`` come from a split's tuple targets (every second name is the held
 out part); ``val`` is a held-out part named ``*val*``/``*dev*`` or split from training data;
@@ -34,6 +34,7 @@ MODEL_METHODS = FIT_METHODS | {
     "inverse_transform", "fit_predict",
 }
 PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "fit_predict"})
+USE_METHODS = PREDICT_METHODS | {"score", "evaluate"}  # a model used on data after training
 METRIC_PATTERNS = (
     "sklearn.metrics.*_score", "sklearn.metrics.*_error", "sklearn.metrics.*_loss",
     "sklearn.metrics.classification_report", "sklearn.metrics.confusion_matrix", "sklearn.metrics.roc_curve",
@@ -134,7 +135,16 @@ def _combine(roles: set[str]) -> str | None:
     return None
 
 
-class _Walker:
+class FlowTracker:
+    """Follows the data through one file, fed node by node by the engine's single walk.
+
+    It sees calls and conditions in source order and each assignment once its right-hand
+    side was walked, while the context's variable types are those bound so far: a name
+    rebound later in the file does not change what an earlier call meant.
+    """
+
+    node_types = (ast.Call, ast.If, ast.IfExp, ast.Assign, ast.AnnAssign, ast.AugAssign)
+
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
         self.flow = EvaluationFlow()
@@ -146,7 +156,11 @@ class _Walker:
         self.test_scores: dict[str, int] = {}  # names holding test-set scores → line of the metric
         self.tables: set[str] = set()
         self._names: dict[int, frozenset[str]] = {}  # expression node id → names it reads (the tree outlives the walk)
-        self._qualified: dict[int, str | None] = {}  # call node id → resolved name (nodes live as long as the walk)  # names holding data read from a table file, or derived from it
+        self._qualified: dict[int, str | None] = {}  # call node id → resolved name (nodes live as long as the walk)
+        self._metric_of: dict[int, Metric | None] = {}  # call node id → its metric, once the walk reached it
+        # What the calls of the assignment being walked showed (assignment statements never nest):
+        self._reads_table = False  # a table reader was called
+        self._test_metric_line: int | None = None  # line of the first call scoring on test data
 
     # --- expressions ---------------------------------------------------------------
     def qualified(self, call: ast.Call) -> str | None:
@@ -215,51 +229,21 @@ class _Walker:
                     stack.append(parent)
         return frozenset(seen)
 
-    # --- statements ----------------------------------------------------------------
-    def body(self, statements: list[ast.stmt]) -> None:
-        for statement in statements:
-            self.statement(statement)
+    # --- events from the engine's walk ---------------------------------------------
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        """A call, an `if` or a conditional expression, in source order (before its children)."""
+        kind = node.__class__
+        if kind is ast.Call:
+            self.call(node)  # type: ignore[arg-type]
+        elif kind is ast.If or kind is ast.IfExp:
+            self.condition(node.test)  # type: ignore[attr-defined]
+        else:  # an assignment starts: its calls come next, then leave()
+            self._reads_table, self._test_metric_line = False, None
 
-    def statement(self, node: ast.stmt) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            self.body(node.body)
-            return
-        if isinstance(node, (ast.For, ast.AsyncFor)):
-            self.expression(node.iter)
-            self.body(node.body)
-            self.body(node.orelse)
-            return
-        if isinstance(node, ast.While):
-            self.expression(node.test)
-            self.body(node.body)
-            self.body(node.orelse)
-            return
-        if isinstance(node, ast.If):
-            self.condition(node.test)
-            self.expression(node.test)
-            self.body(node.body)
-            self.body(node.orelse)
-            return
-        if isinstance(node, (ast.With, ast.AsyncWith)):
-            for item in node.items:
-                self.expression(item.context_expr)
-            self.body(node.body)
-            return
-        if isinstance(node, ast.Try):
-            self.body(node.body)
-            for handler in node.handlers:
-                self.body(handler.body)
-            self.body(node.orelse)
-            self.body(node.finalbody)
-            return
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            if node.value is not None:
-                self.expression(node.value)
-                self.assign(node)
-            return
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr):
-                self.expression(child)
+    def leave(self, node: ast.AST) -> None:
+        """An assignment whose right-hand side was walked: bind its targets (before the context does)."""
+        if node.value is not None:  # type: ignore[attr-defined]
+            self.assign(node)  # type: ignore[arg-type]
 
     def condition(self, test: ast.expr) -> None:
         """`if score > best:` where score is a test-set metric: a choice made on the test set."""
@@ -274,32 +258,38 @@ class _Walker:
         for name in self.names(node):
             if name in self.test_scores:
                 return self.test_scores[name]
+        known = self._metric_of
         for item in inner_nodes(node):
-            if isinstance(item, ast.Call):
-                metric = self.metric(item, record=False)
+            if item.__class__ is ast.Call:
+                key = id(item)
+                metric = known[key] if key in known else self.metric(item, record=False)  # type: ignore[arg-type]
                 if metric is not None and metric.role == "test":
-                    return item.lineno
+                    return item.lineno  # type: ignore[attr-defined]
         return None
 
-    def expression(self, node: ast.AST) -> None:
-        for item in inner_nodes(node):
-            if isinstance(item, ast.Call):
-                self.call(item)
-            elif isinstance(item, ast.IfExp):
-                self.condition(item.test)
+    def _test_score_held_by(self, value: ast.AST) -> int | None:
+        """_test_score_in for an assignment's value, from what the walk saw of its calls."""
+        for name in self.names(value):
+            if name in self.test_scores:
+                return self.test_scores[name]
+        return self._test_metric_line
 
     def call(self, node: ast.Call) -> None:
         func = node.func
         qualified = self.qualified(node)
         if matches(qualified, CROSS_VALIDATION_APIS):
             self.flow.cross_validation = True
+        if qualified in TABLE_READERS:
+            self._reads_table = True
         method = func.attr if isinstance(func, ast.Attribute) else None
         if method in FIT_METHODS:
             self.fit(node, func)  # type: ignore[arg-type]
             if any(k.arg in ("validation_data", "validation_split", "eval_set") for k in node.keywords):
                 self.flow.cross_validation = True  # Keras/XGBoost report held-out metrics while fitting
-        self.metric(node)
-        if isinstance(func, ast.Attribute) and method in PREDICT_METHODS | {"score", "evaluate"}:
+        metric = self._metric_of[id(node)] = self.metric(node)
+        if metric is not None and metric.role == "test" and self._test_metric_line is None:
+            self._test_metric_line = node.lineno
+        if isinstance(func, ast.Attribute) and method in USE_METHODS:
             receiver = dotted(func.value)
             if receiver is not None:
                 self.flow.uses.append(Use(node.lineno, receiver, self.role(_data_arg(node))))
@@ -396,12 +386,10 @@ class _Walker:
             return
         read = self.names(value)
         role = self.role(value)
-        from_table = bool(read & self.tables) or any(
-            isinstance(n, ast.Call) and self.qualified(n) in TABLE_READERS for n in inner_nodes(value)
-        )
+        from_table = bool(read & self.tables) or self._reads_table
         is_fit = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("fit",)
         value_type = self.type_of(value)
-        test_line = self._test_score_in(value)
+        test_line = self._test_score_held_by(value)
         prediction = _prediction(value)
         for target in targets:
             for element in _flatten(target):
@@ -418,8 +406,11 @@ class _Walker:
                     self.roles.pop(name, None)
                 if from_table:
                     self.tables.add(name)
-                if value_type is not None and element is target:
-                    self.types[name] = value_type
+                if element is target and not isinstance(element, ast.Subscript):
+                    if value_type is not None:
+                        self.types[name] = value_type
+                    elif not isinstance(node, ast.AugAssign):
+                        self.types.pop(name, None)  # rebound to something else
                 if test_line is not None:
                     self.test_scores[name] = test_line
                 if is_fit and element is target and isinstance(value, ast.Call):
@@ -478,15 +469,31 @@ def _prediction(value: ast.AST) -> tuple[str, ast.AST] | None:
 
 
 FLOW_KEY = "evaluation_flow"
+# Substrings without which a file has nothing the flow's consumers look for: each consumer's
+# finish() returns early unless the source contains "fit" (training-set scoring, tabular models)
+# or "train_test_split" (the leakage signals). The engine only follows files containing one.
+FLOW_GATE = ("fit", "train_test_split")
+
+
+class FlowFailed:
+    """The tracker raised on this file: every consumer fails visibly, as if it had raised itself."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
 
 
 def evaluation_flow(ctx: FileContext) -> EvaluationFlow:
-    """The file's flow, computed on first request and shared by every detector that asks."""
+    """The file's flow, followed during the engine's walk and shared by every detector that asks.
+
+    A context that did not come from the engine's walk (a test building one by hand) gets
+    the same walk here, once.
+    """
     flow = ctx.shared.get(FLOW_KEY)
     if flow is None:
-        walker = _Walker(ctx)
-        if ctx.document.tree is not None:
-            walker.body(ctx.document.tree.body)
-        flow = walker.flow
-        ctx.shared[FLOW_KEY] = flow
+        from proofolio.detectors.engine import follow_flow  # the engine imports this module
+
+        follow_flow(ctx)
+        flow = ctx.shared[FLOW_KEY]
+    if isinstance(flow, FlowFailed):
+        raise RuntimeError(f"evaluation flow failed: {type(flow.error).__name__}: {flow.error}") from flow.error
     return flow  # type: ignore[return-value]
