@@ -3,8 +3,10 @@
 import ast
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from proofolio.documents.magics import neutralise_cell
+from proofolio.documents.magics import _MAYBE_IPYTHON, _may_be_ipython, neutralise_cell
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,27 @@ def test_other_language_cell_magic_is_not_python(magic: str) -> None:
     out, is_python = neutralise_cell(f"{magic}\nls -la\necho <b>")
     assert not is_python
     assert out == "\n\n"
+
+
+# Every character the shortcut treats specially, and whitespace `\s` knows beyond ASCII.
+_SHORTCUT_ALPHABET = " \t\n\r\x0b\x0c\x1c\x1f\x85\xa0\u2028\u3000=!%?a(#'"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=_SHORTCUT_ALPHABET, max_size=24))
+def test_shortcut_answers_what_its_regex_would(text: str) -> None:
+    assert _may_be_ipython(text) == bool(_MAYBE_IPYTHON.search(text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("x = 1\ny = a % b", False),  # modulo after an operand
+    ("ok = a != b", False),
+    ("x = 1\n \t%time f()", True),  # a line starting with a magic
+    ("x = 1\u2028 %time", False),  # U+2028 is whitespace but not a line start for `^`
+    ("files =\t!ls", True),
+    ("%%time", True),
+    ("df.head()?", True),
+])
+def test_shortcut_near_misses(text: str, expected: bool) -> None:
+    assert _may_be_ipython(text) is expected
+    assert bool(_MAYBE_IPYTHON.search(text)) is expected

