@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import sys
 import warnings
 from collections.abc import Sequence
 from functools import cache
@@ -26,7 +27,7 @@ from proofolio import __version__
 from proofolio.documents.base import DocumentProblem
 from proofolio.models import Confidence, Evidence, Location, Severity
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: evidence stored as positional arrays, not keyed objects
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -78,52 +79,75 @@ def content_sha256(data: bytes) -> str:
 # --- (de)serialisation: everything but the project-dependent parts ---------------------------
 
 
-def _evidence_to(e: Evidence) -> dict[str, Any]:
+# Evidence is stored as a positional array, not an object: about half the encoding and
+# decoding time of keyed objects (a cold run encodes every item it finds).
+def _evidence_to(e: Evidence) -> list[Any]:
     loc = e.location
-    return {
-        "d": e.detector, "s": e.skill, "p": loc.path, "l": loc.line, "e": loc.end_line, "c": loc.cell,
-        "n": e.snippet, "f": e.confidence.value, "v": [list(kv) for kv in e.values],
-        "sv": e.severity.value if e.severity else None, "r": e.remediation, "h": e.cited_sha256,
-    }
+    return [
+        e.detector, e.skill, loc.path, loc.line, loc.end_line, loc.cell, e.snippet, e.confidence.value,
+        e.values, e.severity.value if e.severity else None, e.remediation, e.cited_sha256,
+    ]
 
 
 _CONFIDENCE = {c.value: c for c in Confidence}  # dict lookups: Enum(value) is slow at 100k items
 _SEVERITY = {s.value: s for s in Severity}
 
 
-def _evidence_from(d: dict[str, Any], repo: str, commit: str | None, share: float | None) -> Evidence:
-    severity = d["sv"]
+# Identical `values` tuples (("api", "pandas.read_csv"),) are shared, up to this many distinct ones.
+MAX_SHARED_VALUES = 50_000
+_SHARED_VALUES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+
+
+def shared_values(values: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The one shared copy of an evidence item's ``values``, made of interned strings (see pipeline.compact)."""
+    shared = _SHARED_VALUES.get(values)
+    if shared is None:
+        shared = tuple((sys.intern(k), sys.intern(v)) for k, v in values)
+        if len(_SHARED_VALUES) < MAX_SHARED_VALUES:
+            _SHARED_VALUES[shared] = shared
+    return shared
+
+
+def _evidence_from(row: list[Any], repo: str, commit: str | None, share: float | None) -> Evidence:
+    """One stored item, its repeated strings shared as it is built (pipeline.compact then keeps it as it is)."""
+    detector, skill, path, line, end_line, cell, snippet, confidence, values, severity, remediation, cited = row
+    intern = sys.intern
     return Evidence(
-        d["d"], d["s"], Location(repo, commit, d["p"], d["l"], d["e"], d["c"]), d["n"], _CONFIDENCE[d["f"]],
-        tuple(map(tuple, d["v"])), share, _SEVERITY[severity] if severity else None, d["r"], d["h"],  # type: ignore[arg-type]
+        intern(detector), intern(skill), Location(repo, commit, intern(path), line, end_line, cell), snippet,
+        _CONFIDENCE[confidence], shared_values(tuple(map(tuple, values))), share,
+        _SEVERITY[severity] if severity else None, intern(remediation) if remediation else None, cited,
     )
 
 
+# One encoder for every value: json.dumps with options builds a new encoder per call. The
+# values hold no cycles (check_circular off) and stay ASCII (escaped), like json.dumps's.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), check_circular=False).encode
+
+
 def encode_result(evidence: tuple[Evidence, ...], problems: tuple[DocumentProblem, ...], extra: dict[str, Any]) -> str:
-    return json.dumps({
+    return _ENCODE({
         "evidence": [_evidence_to(e) for e in evidence],
         "problems": [[p.kind, p.reason, p.cell, p.line] for p in problems],
         "extra": extra,
-    }, separators=(",", ":"))
+    })
 
 
 def decode_result(
     text: str, repo: str, commit: str | None, share: float | None
 ) -> tuple[tuple[Evidence, ...], tuple[DocumentProblem, ...], dict[str, Any]]:
     data = json.loads(text)
-    evidence = tuple(_evidence_from(d, repo, commit, share) for d in data["evidence"])
-    problems = tuple(DocumentProblem(k, r, c, ln) for k, r, c, ln in data["problems"])
+    evidence = tuple([_evidence_from(row, repo, commit, share) for row in data["evidence"]])
+    problems = tuple([DocumentProblem(k, r, c, ln) for k, r, c, ln in data["problems"]])
     return evidence, problems, data.get("extra", {})
 
 
 def encode_project(evidence: Sequence[Evidence]) -> str:
     """A project's repository-detector evidence; repo, commit and share are kept (they are part of its key)."""
-    rows = [[e.location.repo, e.location.commit, e.authored_share, _evidence_to(e)] for e in evidence]
-    return json.dumps(rows, separators=(",", ":"))
+    return _ENCODE([[e.location.repo, e.location.commit, e.authored_share, _evidence_to(e)] for e in evidence])
 
 
 def decode_project(text: str) -> list[Evidence]:
-    return [_evidence_from(d, repo, commit, share) for repo, commit, share, d in json.loads(text)]
+    return [_evidence_from(row, repo, commit, share) for repo, commit, share, row in json.loads(text)]
 
 
 class ResultCache:
@@ -179,6 +203,15 @@ class ResultCache:
     def present(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` are cached, without loading their values."""
         return {key for (key,) in self._rows_in("SELECT key FROM results WHERE key IN ({})", keys)}
+
+    def is_empty(self) -> bool:
+        """Whether no result is stored (a new, rebuilt or unusable cache)."""
+        if self._db is None:
+            return True
+        try:
+            return self._db.execute("SELECT 1 FROM results LIMIT 1").fetchone() is None
+        except sqlite3.DatabaseError:
+            return True
 
     def known_hashes(self, stats: dict[str, str]) -> dict[str, str]:
         """Content ids of files (absolute path → stat signature) whose signature is unchanged since hashed.

@@ -78,7 +78,7 @@ class FileTask:
     share: float | None
     content_id: str | None = None  # git blob id when the file is committed; else hashed on read
     stat: str | None = None  # signature to remember the hash under (set by the runner for settled files)
-    looked_up: bool = False  # the runner already asked the cache for this content id (and missed)
+    looked_up: bool = False  # no need to ask the cache: the runner asked (and missed), or it held no result
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,19 +164,24 @@ def stat_signature(abspath: str, now_ns: int) -> str | None:
 
 
 def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
-    """Read, analyse (or load from the cache) one file; never raises."""
+    """Read, analyse (or load from the cache) one file; never raises.
+
+    Without a cache (``--no-cache``) the file is not hashed, looked up or encoded: all three
+    only serve the cache.
+    """
     config = config or _CONFIG or WorkerConfig()
     data: bytes | None = None
-    content_id = task.content_id
+    key: str | None = None
     hash_row: tuple[str, str, str] | None = None
     try:
-        if content_id is None:
-            data = Path(task.abspath).read_bytes()
-            content_id = content_sha256(data)
-            hash_row = (task.abspath, task.stat, content_id) if task.stat else None
-        key = cache_key(content_id, task.path, config.selection)
-        if not task.looked_up:
-            hit = config.cache.get(key)
+        if config.cache_path is not None:
+            content_id = task.content_id
+            if content_id is None:  # outside git: the content id is a hash of the bytes, read once
+                data = Path(task.abspath).read_bytes()
+                content_id = content_sha256(data)
+                hash_row = (task.abspath, task.stat, content_id) if task.stat else None
+            key = cache_key(content_id, task.path, config.selection)
+            hit = None if task.looked_up else config.cache.get(key)
             if hit is not None:
                 return _cached_outcome(task, hit, hash_row)
         if data is None:
@@ -191,9 +196,12 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
         return FileOutcome(task.path, failure=("too-complex", "code nested too deeply to analyse"))
     except Exception as exc:  # the safety net: one hostile file never ends the run
         return FileOutcome(task.path, failure=("internal-error", f"analysis failed: {type(exc).__name__}: {exc}"[:300]))
-    extra = {"kind": document.kind, "parsed": document.tree is not None, "fingerprint": analysis.fingerprint}
-    row = (key, encode_result(analysis.evidence, analysis.problems, extra))
-    return FileOutcome(task.path, analysis.evidence, analysis.problems, document.kind, document.tree is not None,
+    parsed = document.tree is not None
+    row = None
+    if key is not None:
+        extra = {"kind": document.kind, "parsed": parsed, "fingerprint": analysis.fingerprint}
+        row = (key, encode_result(analysis.evidence, analysis.problems, extra))
+    return FileOutcome(task.path, analysis.evidence, analysis.problems, document.kind, parsed,
                        analysis.fingerprint, cache_row=row, hash_row=hash_row)
 
 
@@ -232,6 +240,9 @@ class FileRunner:
         and never reads a file whose git blob id or stat signature is known); only the rest is
         analysed, in this process or in the pool.
         """
+        if not self.stores:  # nothing to look up or store
+            yield from self._analyse(list(tasks))
+            return
         cache = self.config.cache
         prepared = self._prepare(tasks)
         keys = {i: cache_key(t.content_id, t.path, self.config.selection) for i, t in enumerate(prepared) if t.content_id}
@@ -269,30 +280,40 @@ class FileRunner:
             yield outcome
         cache.put_many(pending, hashes)
 
+    @property
+    def stores(self) -> bool:
+        """Whether results are cached at all; with ``--no-cache`` nothing needs a key (nor an identity)."""
+        return self.config.cache_path is not None
+
     def project_key(self, identity: str | None) -> str | None:
         """Cache key of a project's repository-level results, from its identity (None: not cacheable)."""
-        if identity is None or self.config.cache_path is None:
+        if identity is None or not self.stores:
             return None
         return cache_key(identity, "<project>", self.config.selection)
 
     def result_key(self, identity: str | None) -> str | None:
         """Cache key of a whole run's scored result (None: not cacheable)."""
-        if identity is None or self.config.cache_path is None:
+        if identity is None or not self.stores:
             return None
         return cache_key(identity, "<result>", f"{self.config.selection}|{tool_fingerprint()}")
 
     def _prepare(self, tasks: Sequence[FileTask]) -> list[FileTask]:
-        """Tasks with the content ids the cache remembers for unchanged files outside git."""
-        if self.config.cache_path is None:
-            return list(tasks)
+        """Tasks with the content ids the cache remembers for unchanged files outside git.
+
+        A file whose content id is still unknown is hashed when it is read, then looked up:
+        unless the cache held no result when the run began (a first run), where a lookup
+        could only find what this run stored itself. Each such lookup, between two analyses,
+        costs a hundred microseconds; analysing a rare repeat again gives the same result.
+        """
         now = time.time_ns()
         stats = {t.abspath: sig for t in tasks if t.content_id is None and (sig := stat_signature(t.abspath, now))}
         known = self.config.cache.known_hashes(stats)
+        empty = self.config.cache.is_empty()
         prepared = []
         for task in tasks:
             content_id = task.content_id or known.get(task.abspath)
             stat = stats.get(task.abspath) if content_id is None else None
-            prepared.append(replace(task, content_id=content_id, stat=stat, looked_up=content_id is not None))
+            prepared.append(replace(task, content_id=content_id, stat=stat, looked_up=empty or content_id is not None))
         return prepared
 
     def _analyse(self, tasks: list[FileTask]) -> Iterator[FileOutcome]:

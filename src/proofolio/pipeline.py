@@ -19,7 +19,7 @@ from proofolio import __version__
 from proofolio.detectors.base import RepoContext
 from proofolio.detectors.registry import Registry, default_registry
 from proofolio.documents.reader import READABLE_SUFFIXES
-from proofolio.cache import decode_project, encode_project
+from proofolio.cache import decode_project, encode_project, shared_values
 from proofolio.filework import FileOutcome, FileRunner, FileTask, WorkerConfig, stat_signature
 from proofolio.models import Evidence, Location, Problem, Result, SourceInfo
 from proofolio.scoring import assess
@@ -64,14 +64,19 @@ def _is_readable(file: SourceFile) -> bool:
 
 
 def file_tasks(source: Source) -> list[FileTask]:
-    """One task per code file of a project, in path order."""
-    name = source.info.name
+    """One task per code file of a project, in path order.
+
+    Its repo, path and commit strings are interned: the evidence found in this process then
+    shares them already, and ``compact`` keeps its locations as they are.
+    """
+    name = sys.intern(source.info.name)
+    commit = sys.intern(source.info.commit) if source.info.commit else source.info.commit
     return [
         FileTask(
             abspath=str(f.abspath),
-            path=f.path,
+            path=sys.intern(f.path),
             repo=name,
-            commit=source.info.commit if f.committed else None,
+            commit=commit if f.committed else None,
             share=f.authorship.share if f.authorship is not None else None,
             content_id=f.blob if f.committed else None,
         )
@@ -136,12 +141,12 @@ def _repo_evidence(source: Source, registry: Registry, result: SourceAnalysis, r
     Repository detectors read READMEs, CI and dependency files and whole modules; without the
     cache a warm run would read them all again.
     """
-    key = runner.project_key(project_identity(source))
+    key = runner.project_key(project_identity(source)) if runner.stores else None
     cache = runner.config.cache
     stored = cache.get(key) if key is not None else None
     if stored is not None:
         return decode_project(stored)
-    repo = RepoContext(source, tuple(result.evidence))
+    repo = ProjectFiles(source, tuple(result.evidence))
     failed = False
     for detector in registry.repo_detectors():
         try:
@@ -154,6 +159,34 @@ def _repo_evidence(source: Source, registry: Registry, result: SourceAnalysis, r
     if key is not None and not failed:
         cache.put_many([(key, encode_project(repo.evidence))])
     return repo.evidence
+
+
+# Characters of file text one project's repository detectors share; files read beyond it are read again.
+MEMO_CHARS = 8_000_000
+
+
+@dataclass(slots=True)
+class ProjectFiles(RepoContext):
+    """A RepoContext that reads each file once for all the repository detectors of a project.
+
+    Several detectors read the same files (a README three times, setup.py up to five, every
+    module twice) and ``emit`` reads a file again for the lines it cites. The texts are kept,
+    up to MEMO_CHARS, while the project's detectors run, then dropped with the context.
+    """
+
+    _texts: dict[tuple[str, int | None], str] = field(default_factory=dict)
+    _kept: int = 0
+
+    def read_text(self, path: str, limit: int | None = None) -> str:
+        """RepoContext.read_text (its default limit when ``limit`` is None), remembered."""
+        key = (path, limit)
+        text = self._texts.get(key)
+        if text is None:
+            text = RepoContext.read_text(self, path) if limit is None else RepoContext.read_text(self, path, limit)
+            if self._kept + len(text) <= MEMO_CHARS:
+                self._texts[key] = text
+                self._kept += len(text)
+        return text
 
 
 def project_identity(source: Source) -> str | None:
@@ -190,31 +223,37 @@ def run_identity(target: str, sources: Sequence[Source], taxonomy: Taxonomy) -> 
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-# Identical `values` tuples (("api", "pandas.read_csv"),) are shared too, up to this many distinct ones.
-MAX_SHARED_VALUES = 50_000
-_SHARED_VALUES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-
-
 def compact(item: Evidence) -> Evidence:
     """The same evidence with its repeated strings shared (sys.intern): ids, paths, API names, values.
 
     A run keeps every evidence item until scoring, and items decoded from the cache or sent
     back by a worker each carry private copies: interning roughly halves what a hundred
-    thousand items hold.
+    thousand items hold. What is shared already is kept, not rebuilt: items decoded from the
+    cache come shared, and those found in this process share their location.
     """
-    loc = item.location
     share = sys.intern
-    values = _SHARED_VALUES.get(item.values)
-    if values is None:
-        values = tuple((share(k), share(v)) for k, v in item.values)
-        if len(_SHARED_VALUES) < MAX_SHARED_VALUES:
-            _SHARED_VALUES[values] = values
+    loc = item.location
+    location = _compact_location(loc)
+    values = shared_values(item.values)
+    detector, skill = share(item.detector), share(item.skill)
+    remediation = share(item.remediation) if item.remediation else None
+    if (location is loc and values is item.values and detector is item.detector and skill is item.skill
+            and remediation is item.remediation):
+        return item
     return Evidence(
-        share(item.detector), share(item.skill),
-        Location(share(loc.repo), share(loc.commit) if loc.commit else None, share(loc.path), loc.line, loc.end_line, loc.cell),
-        item.snippet, item.confidence, values, item.authored_share,
-        item.severity, share(item.remediation) if item.remediation else None, item.cited_sha256,
+        detector, skill, location, item.snippet, item.confidence, values, item.authored_share,
+        item.severity, remediation, item.cited_sha256,
     )
+
+
+def _compact_location(loc: Location) -> Location:
+    """``loc`` with its repo, commit and path interned; ``loc`` itself when they are already."""
+    share = sys.intern
+    repo, path = share(loc.repo), share(loc.path)
+    commit = share(loc.commit) if loc.commit else None
+    if repo is loc.repo and path is loc.path and commit is loc.commit:
+        return loc
+    return Location(repo, commit, path, loc.line, loc.end_line, loc.cell)
 
 
 def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, name: str) -> None:

@@ -29,7 +29,7 @@ TRANSIENT_PROBLEMS = frozenset({"unreadable", "internal-error", "detector-error"
 def analyze_or_recall(target: str, sources: Sequence[Source], options: AnalyzeOptions, runner: FileRunner) -> Result:
     """analyze_sources, or its remembered result when the run's inputs are unchanged."""
     taxonomy = options.taxonomy or load_default_taxonomy()
-    key = runner.result_key(run_identity(target, sources, taxonomy))
+    key = runner.result_key(run_identity(target, sources, taxonomy)) if runner.stores else None
     cache = runner.config.cache
     stored = cache.get(key) if key is not None else None
     if stored is not None:

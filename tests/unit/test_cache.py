@@ -184,3 +184,70 @@ def test_a_row_gone_between_lookup_and_load_costs_that_file_only(
     assert _view(warm) == _view(cold)
     assert [o.cached for o in warm] == [True, False, True, True, True, True, True, True, False]
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM results").fetchone()[0] == 8  # stored again
+
+
+def test_without_a_cache_files_are_neither_hashed_nor_encoded(
+    tasks: list[FileTask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--no-cache: hashing a file and encoding its result only serve the cache, so neither happens."""
+    import proofolio.filework as filework
+
+    def never(*args: object) -> str:
+        raise AssertionError("not needed without a cache")
+
+    with FileRunner(1, WorkerConfig()) as runner:
+        expected = _view(runner.run(tasks))
+    monkeypatch.setattr(filework, "content_sha256", never)
+    monkeypatch.setattr(filework, "encode_result", never)
+    monkeypatch.setattr(filework, "cache_key", never)
+    with FileRunner(1, WorkerConfig()) as runner:
+        outcomes = list(runner.run(tasks))
+    assert _view(outcomes) == expected
+    assert all(o.cache_row is None and o.hash_row is None for o in outcomes)
+    assert outcomes[-1].failure == ("unreadable", "cannot read: No such file or directory")
+
+
+def test_stored_results_round_trip_and_decode_into_shared_strings() -> None:
+    """Positional rows give back equal evidence, its strings interned as pipeline.compact would make them."""
+    import sys
+
+    from proofolio.cache import decode_result, encode_result
+    from proofolio.documents.base import DocumentProblem
+    from proofolio.models import Confidence, Evidence, Location, Severity
+    from proofolio.pipeline import compact
+
+    found = (
+        Evidence("EVAL-leak", "model_evaluation", Location("r", "c" * 40, "a/b.ipynb", 3, 5, 2), "fit(X)", Confidence.MEDIUM,
+                 (("api", "sklearn." + "fit"), ("n", "2")), 0.5, Severity.HIGH, "split " + "first", "f" * 64),
+        Evidence("PY-x", "python", Location("r", None, "a/b.ipynb", None), "é ✓", Confidence.LOW),
+    )
+    problems = (DocumentProblem("syntax-error", "bad", 1, 2),)
+    text = encode_result(found, problems, {"kind": "notebook", "parsed": True, "fingerprint": None})
+    assert isinstance(json.loads(text)["evidence"][0], list)
+    repo, commit = sys.intern("other/" + "repo"), sys.intern("d" * 40)
+    evidence, decoded_problems, extra = decode_result(text, repo, commit, 1.0)
+    rebound = tuple(
+        Evidence(e.detector, e.skill, Location(repo, commit, e.location.path, e.location.line, e.location.end_line,
+                 e.location.cell), e.snippet, e.confidence, e.values, 1.0, e.severity, e.remediation, e.cited_sha256)
+        for e in found
+    )
+    assert evidence == rebound and decoded_problems == problems and extra["kind"] == "notebook"
+    assert all(compact(e) is e for e in evidence)  # nothing left to share: not built twice
+    assert evidence[0].values[0][1] is sys.intern("sklearn.fit")
+
+
+def test_a_first_run_asks_the_cache_about_no_file(
+    tmp_path: Path, tasks: list[FileTask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty cache cannot answer for a file: the run reads, hashes and stores without a lookup per file."""
+    asked: list[str] = []
+    original = ResultCache.get
+    monkeypatch.setattr(ResultCache, "get", lambda self, key: asked.append(key) or original(self, key))
+    db = str(tmp_path / "c.sqlite")
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+        cold = list(runner.run(tasks))
+    assert asked == [] and not any(o.cached for o in cold)
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:  # files changed just now: hashed, then looked up
+        warm = list(runner.run(tasks))
+    assert len(asked) == 8 and [o.cached for o in warm] == [True] * 8 + [False]
+    assert _view(warm) == _view(cold)

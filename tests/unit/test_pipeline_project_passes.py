@@ -122,3 +122,96 @@ def test_tutorial_tag_spares_skills_that_do_not_depend_on_the_data(tmp_path: Pat
     assert {e.value("tutorial_dataset") for e in by_skill["model_building"].evidence} == {"MNIST"}
     assert {e.value("tutorial_dataset") for e in by_skill["python"].evidence} == {None}
     assert not any("tutorial" in c for c in by_skill["software_engineering"].caveats)
+
+
+def _repo_project(root: Path) -> None:
+    (root / "app").mkdir(parents=True)
+    (root / "README.md").write_text("# Churn\n\n## Problem\n\nx\n\n## Setup\n\npip install -r requirements.txt\npython train.py\n")
+    (root / "setup.py").write_text("from setuptools import setup\nsetup(name='churn', install_requires=['pandas==2.2'])\n")
+    (root / "pyproject.toml").write_text('[project]\nname = "churn"\ndependencies = ["scikit-learn>=1.4"]\n')
+    (root / "requirements.txt").write_text("pandas==2.2\n")
+    (root / "train.py").write_text("import joblib\nfrom sklearn.svm import SVC\nm = SVC().fit([[0]], [0])\njoblib.dump(m, 'm.pkl')\n")
+    (root / "app" / "model.py").write_text("import joblib\n\ndef load():\n    return joblib.load('m.pkl')\n")
+    (root / "app" / "main.py").write_text("from fastapi import FastAPI\nfrom app.model import load\napp = FastAPI()\nload()\n")
+
+
+def _repo_run(context_class: type, source, evidence) -> tuple[list, list[str]]:  # type: ignore[no-untyped-def]
+    from proofolio.detectors.base import RepoContext
+    from proofolio.detectors.registry import default_registry
+
+    reads: list[str] = []
+    original = RepoContext.read_text
+
+    def counting(self, path: str, limit: int = 512_000) -> str:  # type: ignore[no-untyped-def]
+        reads.append(path)
+        return original(self, path, limit)
+
+    RepoContext.read_text = counting  # type: ignore[method-assign]
+    try:
+        repo = context_class(source, evidence)
+        for detector in default_registry().repo_detectors():
+            detector.check(repo)
+    finally:
+        RepoContext.read_text = original  # type: ignore[method-assign]
+    return repo.evidence, reads
+
+
+def test_repository_detectors_read_each_file_once_and_find_the_same(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """ProjectFiles shares file texts between the repository detectors; past MEMO_CHARS it reads again."""
+    import proofolio.pipeline as pipeline
+    from proofolio.detectors.base import RepoContext
+    from proofolio.filework import FileRunner, WorkerConfig
+    from proofolio.pipeline import ProjectFiles, analyze_batch
+
+    root = tmp_path / "churn"
+    _repo_project(root)
+    [source] = LocalCollector(root).collect()
+    registry = pipeline.default_registry()
+    [analysis] = analyze_batch([source], registry, runner=FileRunner(1, WorkerConfig()))
+    repo_level = {d.meta.id for d in registry.repo_detectors()}
+    files = tuple(e for e in analysis.evidence if e.detector not in repo_level)
+    expected, plain_reads = _repo_run(RepoContext, source, files)
+    found, reads = _repo_run(ProjectFiles, source, files)
+    assert found == expected
+    assert {e.detector for e in found} >= {"COM-readme", "PY-packaging", "SE-dependencies", "OPS-model-serving-project"}
+    assert sorted(reads) == sorted(set(plain_reads)) and len(plain_reads) > len(reads)
+    monkeypatch.setattr(pipeline, "MEMO_CHARS", 100)  # room for the smallest files only
+    bounded, bounded_reads = _repo_run(ProjectFiles, source, files)
+    assert bounded == expected and len(reads) < len(bounded_reads) <= len(plain_reads)
+
+
+def test_compact_keeps_what_is_shared_already() -> None:
+    import sys
+
+    from proofolio.models import Confidence, Evidence, Location
+    from proofolio.pipeline import compact
+
+    private = Evidence("PRE-" + "x", "data", Location("p" + "roj", None, "a" + ".py", 1), "s", Confidence.HIGH,
+                       (("api", "pandas." + "read_csv"),))
+    shared = compact(private)
+    assert shared == private and shared is not private
+    assert shared.location.path is sys.intern("a.py") and shared.values[0][1] is sys.intern("pandas.read_csv")
+    assert compact(shared) is shared
+    same_place = Evidence("PRE-" + "y", "data", shared.location, "t", Confidence.LOW, (("api", "numpy." + "mean"),))
+    assert compact(same_place).location is shared.location  # only the values needed sharing
+
+
+def test_without_a_cache_no_project_or_run_is_identified(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """--no-cache: identities (a stat of every file, twice) only make cache keys, so none are computed."""
+    import proofolio.pipeline as pipeline
+    import proofolio.rerun as rerun
+    from proofolio.filework import FileRunner, WorkerConfig
+
+    root = tmp_path / "churn"
+    _repo_project(root)
+    sources = list(LocalCollector(root).collect())
+    expected = rerun.analyze_or_recall(str(root), sources, pipeline.AnalyzeOptions(), FileRunner(1, WorkerConfig()))
+
+    def never(*args: object) -> str:
+        raise AssertionError("no identity without a cache")
+
+    monkeypatch.setattr(pipeline, "project_identity", never)
+    monkeypatch.setattr(rerun, "run_identity", never)
+    with FileRunner(1, WorkerConfig()) as runner:
+        result = rerun.analyze_or_recall(str(root), sources, pipeline.AnalyzeOptions(), runner)
+    assert result.assessments == expected.assessments and result.problems == expected.problems

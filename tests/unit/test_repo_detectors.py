@@ -247,3 +247,41 @@ def test_model_serving_across_modules_survives_a_file_that_does_not_parse(tmp_pa
     found = run(ProjectModelServing(), source(tmp_path, files))
     assert [(e.detector, e.location.path, e.location.line) for e in found] == [
         ("OPS-model-serving-project", "app/api/predict.py", 10)]
+
+
+def _fragments_joined(fragments: list[str], count: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(fragments) for _ in range(rng.randint(0, 10))) for _ in range(count)]
+
+
+def test_the_seed_search_answers_as_the_seed_regex_does() -> None:
+    """sets_seed looks only where SEED's literals occur: every offset must still find what SEED.search finds."""
+    from proofolio.detectors.engineering.random_seed import SEED, sets_seed
+
+    cases = [
+        "np.random.seed(0)", "torch.manual_seed(1)", "tf.random.set_seed(2)", "seed_everything(3)", "random_seed",
+        "os.environ['PYTHONHASHSEED'] = '0'", "SEED = 42", "SEED=4", "random_state = 0", "random_state=None",
+        "reseed(1)", "seeds = 3", "x.seed = 7", "seed\n(", "SEEDS", "random_state=", "# no seed here: none", "",
+    ]
+    fragments = ["seed", "SEED", "random_state", "manual_", "set_", "random_", "PYTHONHASH", "_everything",
+                 "=", " ", "\n", "(", "None", "42", "x", "_", "S", "s", "e", "ED"]
+    for text in cases + _fragments_joined(fragments, 20_000, seed=7):
+        assert sets_seed(text) is (SEED.search(text) is not None), text
+
+
+def test_model_serving_prechecks_answer_as_the_regexes_do() -> None:
+    import re
+
+    from proofolio.detectors.deployment.project_model_serving import _WEB_IMPORT, _imports_web_framework, _may_load_model
+
+    load_hint = re.compile(r"load_model|joblib|torch\.load|from_pretrained|pipeline\(|InferenceSession|pickle")
+    fragments = ["from ", "import ", "fastapi", "flask", "streamlit", "gradio", "bentoml", "litserve", "\n", "  ",
+                 "x", "_", ".", "load_model", "joblib", "torch.load", "torch", "load", "pipeline(", "pipeline",
+                 "InferenceSession", "pickle", "from_pretrained", "\t"]
+    for text in ["from flask import Flask", "  import gradio as gr", "# uses fastapi", "import flasks"] + _fragments_joined(
+        fragments, 20_000, seed=11
+    ):
+        assert _imports_web_framework(text) is (_WEB_IMPORT.search(text) is not None), text
+        assert _may_load_model(text) is (load_hint.search(text) is not None), text

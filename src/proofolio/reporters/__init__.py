@@ -13,14 +13,25 @@ from collections.abc import Callable
 from pathlib import Path
 
 from proofolio.models import Result
-from proofolio.reporters.html import render_html
 from proofolio.reporters.json_report import render_json
-from proofolio.reporters.jsonresume import render_jsonresume
 from proofolio.reporters.markdown import render_markdown
 
 __all__ = ["FORMATS", "SUFFIX_FORMATS", "Renderer", "format_for_path", "render", "write_report"]
 
 Renderer = Callable[[Result], str | bytes]
+
+
+# HTML (markupsafe, jinja2) and JSON Resume load when asked: most runs write JSON or Markdown.
+def _render_html(result: Result) -> str:
+    from proofolio.reporters.html import render_html
+
+    return render_html(result)
+
+
+def _render_jsonresume(result: Result) -> str:
+    from proofolio.reporters.jsonresume import render_jsonresume
+
+    return render_jsonresume(result)
 
 
 def _render_pdf(result: Result) -> bytes:
@@ -36,9 +47,9 @@ def _render_pdf_letter(result: Result) -> bytes:
 
 
 FORMATS: dict[str, Renderer] = {
-    "html": render_html,
+    "html": _render_html,
     "json": render_json,
-    "jsonresume": render_jsonresume,
+    "jsonresume": _render_jsonresume,
     "md": render_markdown,
     "pdf": _render_pdf,
     "pdf-letter": _render_pdf_letter,  # US Letter instead of A4

@@ -132,7 +132,8 @@ class Readme(RepoDetector):
         if not candidates or not any(p.endswith(CODE_SUFFIXES) for p in repo.paths):
             return  # a README of a project without code describes work nobody can see
         path = sorted(candidates, key=lambda p: (not p.lower().endswith((".md", ".markdown")), p))[0]
-        headings, words = readme_headings(repo.read_text(path))
+        readme = repo.read_text(path)
+        headings, words = readme_headings(readme)
         sections = readme_sections(headings)
         if not sections:
             return
@@ -140,7 +141,7 @@ class Readme(RepoDetector):
         line, text, _level = headings[0]
         values = [("sections", ",".join(sections)), ("headings", str(len(headings))), ("words", str(words))]
         values += [(name, "yes" if name in sections else "no") for name in SECTIONS]
-        named, missing = referenced_files(repo.read_text(path), repo.paths)
+        named, missing = referenced_files(readme, repo.paths)
         if named:
             values += [("files_named", str(len(named))), ("files_missing", ",".join(missing) or "none")]
         repo.emit(self.meta, path, line, text, confidence, values)
