@@ -35,25 +35,35 @@ _SKIP: frozenset[type] = LEAF_TYPES | {str, int, bool, float, complex, bytes, ty
 _BRANCHES: dict[type, Callable[[ast.AST], list[ast.AST]]] = {}
 
 
-def _compile_branches(node: ast.AST) -> Callable[[ast.AST], list[ast.AST]]:
-    """A function returning the non-leaf children of nodes of ``node``'s type, fields unrolled.
+def _unrolled(node: ast.AST, header: str, skip: frozenset[type], reverse: bool,
+              list_field: str, single_field: str, tail: str) -> Callable:
+    """Compile ``header`` + one statement per child field of ``node``'s type + ``tail``.
 
     Generated once per node type (field names are identifiers from the ast module, never from
     the analysed code): a loop over field names with getattr was the single hottest function
-    of a cold run.
+    of a cold run. ``list_field``/``single_field`` are statement templates over ``{f}``.
     """
+    fields = child_fields(node.__class__)
+    lines = header.split("\n")
+    for name in reversed(fields) if reverse else fields:
+        template = list_field if isinstance(getattr(node, name, None), list) else single_field
+        lines += template.format(f=name).split("\n")
+    lines.append(tail)
+    namespace: dict[str, object] = {"SKIP": skip}
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built from ast field names only
+    return namespace["generated"]  # type: ignore[return-value]
+
+
+def _compile_branches(node: ast.AST) -> Callable[[ast.AST], list[ast.AST]]:
+    """A function returning the non-leaf children of nodes of ``node``'s type, in field order."""
     if node.__class__ in LEAF_TYPES or not isinstance(node, ast.AST):
         return _no_branches
-    lines = ["def branches(node):", "    out = []"]
-    for name in child_fields(node.__class__):
-        if isinstance(getattr(node, name, None), list):
-            lines.append(f"    out += [x for x in node.{name} if x.__class__ not in SKIP]")
-        else:
-            lines += [f"    v = node.{name}", "    if v.__class__ not in SKIP:", "        out.append(v)"]
-    lines.append("    return out")
-    namespace: dict[str, object] = {"SKIP": _SKIP}
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built from ast field names only
-    return namespace["branches"]  # type: ignore[return-value]
+    return _unrolled(
+        node, "def generated(node):\n    out = []", _SKIP, False,
+        "    out += [x for x in node.{f} if x.__class__ not in SKIP]",
+        "    v = node.{f}\n    if v.__class__ not in SKIP:\n        out.append(v)",
+        "    return out",
+    )
 
 
 def _no_branches(node: ast.AST) -> list[ast.AST]:
@@ -76,18 +86,19 @@ PUSHERS: dict[type, Callable[[ast.AST, Callable, Callable], None]] = {}
 
 def _compile_pusher(node: ast.AST) -> Callable[[ast.AST, Callable, Callable], None]:
     """A function pushing the non-leaf children of nodes of ``node``'s type on a stack, last first,
-    so that they pop in source order (generated once per type, like ``branches``)."""
-    lines = ["def push(node, extend, append):"]
-    if node.__class__ not in _STACK_SKIP and isinstance(node, ast.AST):
-        for name in reversed(child_fields(node.__class__)):
-            if isinstance(getattr(node, name, None), list):
-                lines.append(f"    extend([x for x in node.{name}[::-1] if x.__class__ not in SKIP])")
-            else:
-                lines += [f"    v = node.{name}", "    if v.__class__ not in SKIP:", "        append(v)"]
-    lines.append("    return None")
-    namespace: dict[str, object] = {"SKIP": _STACK_SKIP}
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built from ast field names only
-    return namespace["push"]  # type: ignore[return-value]
+    so that they pop in source order."""
+    if node.__class__ in _STACK_SKIP or not isinstance(node, ast.AST):
+        return _push_nothing
+    return _unrolled(
+        node, "def generated(node, extend, append):", _STACK_SKIP, True,
+        "    extend([x for x in node.{f}[::-1] if x.__class__ not in SKIP])",
+        "    v = node.{f}\n    if v.__class__ not in SKIP:\n        append(v)",
+        "    return None",
+    )
+
+
+def _push_nothing(node: ast.AST, extend: Callable, append: Callable) -> None:
+    return None
 
 
 def push_children(node: ast.AST, extend: Callable, append: Callable) -> None:
