@@ -25,7 +25,7 @@ from typing import Any
 
 from proofolio import __version__
 from proofolio.documents.base import DocumentProblem
-from proofolio.models import Confidence, Evidence, Location, Severity
+from proofolio.models import Confidence, Evidence, Location, Severity, shared_values
 
 CACHE_FORMAT = 2  # 2: evidence stored as positional arrays, not keyed objects
 _SCHEMA = """
@@ -93,23 +93,8 @@ _CONFIDENCE = {c.value: c for c in Confidence}  # dict lookups: Enum(value) is s
 _SEVERITY = {s.value: s for s in Severity}
 
 
-# Identical `values` tuples (("api", "pandas.read_csv"),) are shared, up to this many distinct ones.
-MAX_SHARED_VALUES = 50_000
-_SHARED_VALUES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
-
-
-def shared_values(values: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """The one shared copy of an evidence item's ``values``, made of interned strings (see pipeline.compact)."""
-    shared = _SHARED_VALUES.get(values)
-    if shared is None:
-        shared = tuple((sys.intern(k), sys.intern(v)) for k, v in values)
-        if len(_SHARED_VALUES) < MAX_SHARED_VALUES:
-            _SHARED_VALUES[shared] = shared
-    return shared
-
-
 def _evidence_from(row: list[Any], repo: str, commit: str | None, share: float | None) -> Evidence:
-    """One stored item, its repeated strings shared as it is built (pipeline.compact then keeps it as it is)."""
+    """One stored item, its repeated strings shared as it is built (models.compact then keeps it as it is)."""
     detector, skill, path, line, end_line, cell, snippet, confidence, values, severity, remediation, cited = row
     intern = sys.intern
     return Evidence(

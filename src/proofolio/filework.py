@@ -8,22 +8,26 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
+import threading
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from proofolio.cache import LOOKUP_BATCH, ResultCache, cache_key, content_sha256, decode_result, encode_result, tool_fingerprint
+from proofolio.detectors.base import READ_TEXT_LIMIT, TextProbe
 from proofolio.detectors.engine import detect_file
-from proofolio.detectors.registry import Registry, default_registry
+from proofolio.detectors.registry import Registry, default_registry, detector_modules
 from proofolio.documents import read_document
 from proofolio.documents.base import Document, DocumentProblem
 from proofolio.limits import DEFAULT_READ_LIMITS, ReadLimits
-from proofolio.models import Evidence
+from proofolio.models import Evidence, compact
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 @dataclass(frozen=True, slots=True)
 class FileAnalysis:
@@ -65,7 +69,9 @@ def analyze_file(
 
 
 GC_THRESHOLD = 100_000  # allocations between young-generation collections (default 700)
-CHUNK_SIZE = 4  # tasks sent to a worker at a time: few enough to balance, enough to amortise IPC
+# Tasks sent to a worker at a time: enough to amortise the pool's per-item bookkeeping (a
+# future, a lock, a wake-up of this process per chunk), few enough to balance the last ones.
+CHUNK_SIZE, MAX_CHUNK_SIZE, CHUNKS_PER_WORKER = 4, 16, 64
 SETTLED_NS = 2_000_000_000  # a file changed less than this long ago may change again within one timestamp tick
 
 
@@ -84,6 +90,7 @@ class FileTask:
 @dataclass(frozen=True, slots=True)
 class FileOutcome:
     path: str
+    # strings shared (models.compact) whichever way it came: found here, by a worker or in the cache
     evidence: tuple[Evidence, ...] = ()
     problems: tuple[DocumentProblem, ...] = ()
     kind: str = "python"  # or "notebook"
@@ -93,6 +100,7 @@ class FileOutcome:
     cache_row: tuple[str, str] | None = None  # (key, value) for the parent to store
     failure: tuple[str, str] | None = None  # (problem kind, reason) when the file could not be handled
     hash_row: tuple[str, str, str] | None = None  # (abspath, stat signature, content id) for the parent to store
+    probes: frozenset[str] | None = None  # keys of the repository detectors' TextProbes true here (None: not asked)
 
 
 @dataclass(slots=True)
@@ -189,6 +197,7 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
     except OSError as exc:
         return FileOutcome(task.path, failure=("unreadable", f"cannot read: {exc.strerror or exc}"))
     try:
+        probes = answer_probes(task.path, data, config.registry.text_probes)
         document = read_document(task.path, data, config.limits)
         del data
         analysis = analyze_file(document, config.registry, task.repo, task.commit, task.share)
@@ -199,16 +208,50 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
     parsed = document.tree is not None
     row = None
     if key is not None:
-        extra = {"kind": document.kind, "parsed": parsed, "fingerprint": analysis.fingerprint}
+        extra = {"kind": document.kind, "parsed": parsed, "fingerprint": analysis.fingerprint,
+                 "probes": sorted(probes) if probes is not None else None}
         row = (key, encode_result(analysis.evidence, analysis.problems, extra))
     return FileOutcome(task.path, analysis.evidence, analysis.problems, document.kind, parsed,
-                       analysis.fingerprint, cache_row=row, hash_row=hash_row)
+                       analysis.fingerprint, cache_row=row, hash_row=hash_row, probes=probes)
+
+
+def answer_probes(path: str, data: bytes, probes: Sequence[TextProbe]) -> frozenset[str] | None:
+    """Keys of the probes true for this file's text (as RepoContext.read_text would return it).
+
+    None when one raised: the repository detector then reads the file and meets the error itself.
+    """
+    asked = [probe for probe in probes if path.endswith(probe.suffixes)]
+    if not asked:
+        return frozenset()
+    text = data[:READ_TEXT_LIMIT].decode("utf-8", errors="replace")
+    try:
+        return frozenset(probe.key for probe in asked if probe.check(text))
+    except Exception:  # noqa: BLE001 - the detector meets the error itself when it reads the file
+        return None
 
 
 def _cached_outcome(task: FileTask, value: str, hash_row: tuple[str, str, str] | None = None) -> FileOutcome:
     evidence, problems, extra = decode_result(value, task.repo, task.commit, task.share)
+    probes = extra.get("probes")
     return FileOutcome(task.path, evidence, problems, extra["kind"], extra["parsed"], extra.get("fingerprint"),
-                       cached=True, hash_row=hash_row)
+                       cached=True, hash_row=hash_row, probes=frozenset(probes) if probes is not None else None)
+
+
+def _warm_up() -> None:
+    """A worker's first task: build its registry before the first file arrives."""
+    (_CONFIG or WorkerConfig()).registry  # noqa: B018 - the property builds and keeps it
+
+
+def chunk_size(tasks: int, jobs: int) -> int:
+    """CHUNK_SIZE, up to MAX_CHUNK_SIZE when each worker still gets CHUNKS_PER_WORKER chunks."""
+    return max(CHUNK_SIZE, min(MAX_CHUNK_SIZE, tasks // (jobs * CHUNKS_PER_WORKER)))
+
+
+def _shared(outcome: FileOutcome) -> FileOutcome:
+    """An outcome found in this process, its evidence's strings shared like a worker's or the cache's."""
+    if not outcome.evidence:
+        return outcome
+    return replace(outcome, evidence=tuple(map(compact, outcome.evidence)))
 
 
 def default_jobs() -> int:
@@ -226,8 +269,13 @@ class FileRunner:
         self.jobs = max(1, jobs)
         self.config = config
         self._pool: ProcessPoolExecutor | None = None
+        self._started: threading.Event | None = None  # set once _start_pool is done, well or not
+        self._start_error: BaseException | None = None
 
     def __enter__(self) -> FileRunner:
+        """Start the workers in the background when this run will surely need them (see start_workers)."""
+        if self.jobs > 1 and (not self.stores or self.config.cache.is_empty()):
+            self.start_workers()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -267,7 +315,7 @@ class FileRunner:
                     yield _cached_outcome(task, value)
                     continue
                 # gone since it was seen (another run rebuilt the cache): analysed here instead
-                outcome = run_task(replace(task, looked_up=True), self.config)
+                outcome = _shared(run_task(replace(task, looked_up=True), self.config))
             else:
                 outcome = next(analysed)
             if outcome.cache_row is not None:
@@ -316,21 +364,63 @@ class FileRunner:
             prepared.append(replace(task, content_id=content_id, stat=stat, looked_up=empty or content_id is not None))
         return prepared
 
+    def start_workers(self) -> None:
+        """Start the worker processes in a background thread, e.g. while this process collects the files.
+
+        A pool takes a few hundred milliseconds to be ready (the fork server imports the analyser,
+        each worker loads the detectors); a cold run starts it first and overlaps that with
+        collection. Not done when the cache holds results: a re-run may never need a worker.
+        Workers are always spawned from that thread: Ctrl-C, which only the main thread sees,
+        then never lands halfway through a spawn (the half-started worker outlived the run and
+        printed a traceback). Waiting on an Event, not Thread.join: an interrupted join marks
+        the thread finished while it still runs (CPython 3.11, bpo-45274).
+        """
+        if self._started is None:
+            self._started = threading.Event()
+            threading.Thread(target=self._start_pool, args=(self._started,), name="proofolio-workers", daemon=True).start()
+
+    def _start_pool(self, started: threading.Event) -> None:
+        try:
+            pool = self._new_pool()
+            for _ in range(self.jobs):  # each submission while none is idle spawns a worker
+                pool.submit(_warm_up)
+            self._pool = pool
+        except BaseException as exc:  # noqa: BLE001 - raised again where the pool is used
+            self._start_error = exc
+        finally:
+            started.set()
+
+    def _ready_pool(self) -> ProcessPoolExecutor:
+        self.start_workers()
+        assert self._started is not None
+        self._started.wait()
+        if self._start_error is not None:
+            error, self._start_error, self._started = self._start_error, None, None
+            raise error
+        assert self._pool is not None
+        return self._pool
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        import multiprocessing  # here: a run answered from the cache never starts a pool
+        from concurrent.futures import ProcessPoolExecutor
+
+        worker_config = WorkerConfig(self.config.select, self.config.limits, self.config.cache_path)
+        # forkserver, not fork: GitHub clones run in threads while analysis starts, and a
+        # process forked while another thread holds a lock can deadlock (seen: a hung run).
+        context = multiprocessing.get_context("forkserver")
+        # the detectors too: every worker forked from the server then has them loaded
+        context.set_forkserver_preload(["proofolio.filework", *detector_modules()])
+        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker, initargs=(worker_config,))
+
     def _analyse(self, tasks: list[FileTask]) -> Iterator[FileOutcome]:
         if self.jobs == 1 or len(tasks) < 2:
-            return (run_task(t, self.config) for t in tasks)
-        if self._pool is None:
-            worker_config = WorkerConfig(self.config.select, self.config.limits, self.config.cache_path)
-            # forkserver, not fork: GitHub clones run in threads while analysis starts, and a
-            # process forked while another thread holds a lock can deadlock (seen: a hung run).
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["proofolio.filework"])
-            self._pool = ProcessPoolExecutor(
-                self.jobs, mp_context=context, initializer=_init_worker, initargs=(worker_config,)
-            )
-        return self._pool.map(run_task, tasks, chunksize=CHUNK_SIZE)
+            return (_shared(run_task(t, self.config)) for t in tasks)
+        return self._ready_pool().map(run_task, tasks, chunksize=chunk_size(len(tasks), self.jobs))
 
     def close(self) -> None:
+        if self._started is not None:
+            self._started.wait()  # a pool being started is shut down once it exists
+            self._started = None
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None

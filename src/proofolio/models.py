@@ -6,6 +6,7 @@ hold only plain data so results can be cached, compared and serialised to JSON.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -85,6 +86,87 @@ class Evidence:
 
     def sort_key(self) -> tuple[tuple[str, str, int, int, int], str, str]:
         return (self.location.sort_key(), self.detector, self.snippet)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickled as one flat tuple, rebuilt with its repeated strings shared (_unpickled_evidence).
+
+        Workers send every item they find to the parent: the dataclass default (a state dict
+        per object, set field by field) cost ~5x more, and the parent then interned each
+        item again (compact) on top.
+        """
+        loc = self.location
+        return _unpickled_evidence, (
+            self.detector, self.skill, loc.repo, loc.commit, loc.path, loc.line, loc.end_line, loc.cell, self.snippet,
+            self.confidence.value, self.values, self.authored_share, self.severity.value if self.severity else None,
+            self.remediation, self.cited_sha256,
+        )
+
+
+# Identical `values` tuples (("api", "pandas.read_csv"),) are shared, up to this many distinct ones.
+MAX_SHARED_VALUES = 50_000
+_SHARED_VALUES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+
+
+def shared_values(values: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """The one shared copy of an evidence item's ``values``, made of interned strings (see compact)."""
+    shared = _SHARED_VALUES.get(values)
+    if shared is None:
+        shared = tuple((sys.intern(k), sys.intern(v)) for k, v in values)
+        if len(_SHARED_VALUES) < MAX_SHARED_VALUES:
+            _SHARED_VALUES[shared] = shared
+    return shared
+
+
+def compact(item: Evidence) -> Evidence:
+    """The same evidence with its repeated strings shared (sys.intern): ids, paths, API names, values.
+
+    A run keeps every evidence item until scoring, and items built from separate strings each
+    carry private copies: interning roughly halves what a hundred thousand items hold. What is
+    shared already is kept, not rebuilt: items decoded from the cache or sent by a worker come
+    shared (cache.decode_result, _unpickled_evidence), those found in this process share their
+    location.
+    """
+    share = sys.intern
+    loc = item.location
+    location = _compact_location(loc)
+    values = shared_values(item.values)
+    detector, skill = share(item.detector), share(item.skill)
+    remediation = share(item.remediation) if item.remediation else None
+    if (location is loc and values is item.values and detector is item.detector and skill is item.skill
+            and remediation is item.remediation):
+        return item
+    return Evidence(
+        detector, skill, location, item.snippet, item.confidence, values, item.authored_share,
+        item.severity, remediation, item.cited_sha256,
+    )
+
+
+def _compact_location(loc: Location) -> Location:
+    """``loc`` with its repo, commit and path interned; ``loc`` itself when they are already."""
+    share = sys.intern
+    repo, path = share(loc.repo), share(loc.path)
+    commit = share(loc.commit) if loc.commit else None
+    if repo is loc.repo and path is loc.path and commit is loc.commit:
+        return loc
+    return Location(repo, commit, path, loc.line, loc.end_line, loc.cell)
+
+
+_CONFIDENCES = {c.value: c for c in Confidence}  # dict lookups: Enum(value) is slow at 100k items
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+def _unpickled_evidence(
+    detector: str, skill: str, repo: str, commit: str | None, path: str, line: int | None, end_line: int | None,
+    cell: int | None, snippet: str, confidence: str, values: tuple[tuple[str, str], ...], share: float | None,
+    severity: str | None, remediation: str | None, cited: str | None,
+) -> Evidence:
+    """An item sent by a worker, its ids, paths and values shared as compact shares them."""
+    intern = sys.intern
+    location = Location(intern(repo), intern(commit) if commit else commit, intern(path), line, end_line, cell)
+    return Evidence(
+        intern(detector), intern(skill), location, snippet, _CONFIDENCES[confidence], shared_values(values), share,
+        _SEVERITIES[severity] if severity else None, intern(remediation) if remediation else remediation, cited,
+    )
 
 
 @dataclass(frozen=True, slots=True)

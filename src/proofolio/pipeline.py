@@ -19,9 +19,9 @@ from proofolio import __version__
 from proofolio.detectors.base import RepoContext
 from proofolio.detectors.registry import Registry, default_registry
 from proofolio.documents.reader import READABLE_SUFFIXES
-from proofolio.cache import decode_project, encode_project, shared_values
+from proofolio.cache import decode_project, encode_project
 from proofolio.filework import FileOutcome, FileRunner, FileTask, WorkerConfig, stat_signature
-from proofolio.models import Evidence, Location, Problem, Result, SourceInfo
+from proofolio.models import Evidence, Problem, Result, SourceInfo, compact  # noqa: F401  (compact: its old home)
 from proofolio.scoring import assess
 from proofolio.sources.base import Source, SourceFile
 from proofolio.taxonomy import Taxonomy, load_default_taxonomy
@@ -118,11 +118,15 @@ def analyze_batch(
             name = source.info.name
             result = SourceAnalysis(info=source.info, problems=list(source.problems), has_history=source.has_history)
             counts = {"python_files": 0, "notebooks": 0, "unparsed_files": 0}
+            probed: dict[str, frozenset[str]] = {}  # what the file pass answered of the repo detectors' probes
             for done in range(1, len(project_tasks) + 1):
-                _fold(result, counts, next(stream), name)
+                outcome = next(stream)
+                _fold(result, counts, outcome, name)
+                if outcome.probes is not None:
+                    probed[outcome.path] = outcome.probes
                 if progress is not None:
                     progress(name, done, len(project_tasks))
-            result.evidence.extend(_repo_evidence(source, registry, result, runner))
+            result.evidence.extend(_repo_evidence(source, registry, result, runner, probed))
             counts["files"] = len(source.files)
             result.stats = counts
             result.info = replace(source.info, files_analyzed=counts["python_files"] + counts["notebooks"])
@@ -135,7 +139,10 @@ def analyze_batch(
     return analyses
 
 
-def _repo_evidence(source: Source, registry: Registry, result: SourceAnalysis, runner: FileRunner) -> list[Evidence]:
+def _repo_evidence(
+    source: Source, registry: Registry, result: SourceAnalysis, runner: FileRunner,
+    probed: dict[str, frozenset[str]] | None = None,
+) -> list[Evidence]:
     """What the repository detectors find; from the cache when nothing the project holds has changed.
 
     Repository detectors read READMEs, CI and dependency files and whole modules; without the
@@ -146,7 +153,7 @@ def _repo_evidence(source: Source, registry: Registry, result: SourceAnalysis, r
     stored = cache.get(key) if key is not None else None
     if stored is not None:
         return decode_project(stored)
-    repo = ProjectFiles(source, tuple(result.evidence))
+    repo = ProjectFiles(source, tuple(result.evidence), probed=probed or {})
     failed = False
     for detector in registry.repo_detectors():
         try:
@@ -223,39 +230,6 @@ def run_identity(target: str, sources: Sequence[Source], taxonomy: Taxonomy) -> 
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def compact(item: Evidence) -> Evidence:
-    """The same evidence with its repeated strings shared (sys.intern): ids, paths, API names, values.
-
-    A run keeps every evidence item until scoring, and items decoded from the cache or sent
-    back by a worker each carry private copies: interning roughly halves what a hundred
-    thousand items hold. What is shared already is kept, not rebuilt: items decoded from the
-    cache come shared, and those found in this process share their location.
-    """
-    share = sys.intern
-    loc = item.location
-    location = _compact_location(loc)
-    values = shared_values(item.values)
-    detector, skill = share(item.detector), share(item.skill)
-    remediation = share(item.remediation) if item.remediation else None
-    if (location is loc and values is item.values and detector is item.detector and skill is item.skill
-            and remediation is item.remediation):
-        return item
-    return Evidence(
-        detector, skill, location, item.snippet, item.confidence, values, item.authored_share,
-        item.severity, remediation, item.cited_sha256,
-    )
-
-
-def _compact_location(loc: Location) -> Location:
-    """``loc`` with its repo, commit and path interned; ``loc`` itself when they are already."""
-    share = sys.intern
-    repo, path = share(loc.repo), share(loc.path)
-    commit = share(loc.commit) if loc.commit else None
-    if repo is loc.repo and path is loc.path and commit is loc.commit:
-        return loc
-    return Location(repo, commit, path, loc.line, loc.end_line, loc.cell)
-
-
 def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, name: str) -> None:
     """Add one file's outcome to its project's analysis."""
     if outcome.failure is not None:
@@ -264,7 +238,7 @@ def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, 
         return
     counts["notebooks" if outcome.kind == "notebook" else "python_files"] += 1
     counts["unparsed_files"] += 0 if outcome.parsed else 1
-    result.evidence.extend(map(compact, outcome.evidence))
+    result.evidence.extend(outcome.evidence)  # shared already (see FileOutcome.evidence)
     if outcome.fingerprint is not None:
         result.fingerprints[outcome.path] = outcome.fingerprint
     for p in outcome.problems:

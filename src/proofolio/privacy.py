@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from proofolio.models import Result
+from proofolio.models import Result, SourceInfo
+
+if TYPE_CHECKING:
+    from proofolio.reporters import Report
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 HIDDEN = re.compile(r"<email:([0-9a-f]{12})>")
@@ -25,11 +29,22 @@ def email_token(email: str) -> str:
 
 def hide_emails(result: Result) -> Result:
     """The same result with every address in a source's `candidate` replaced by its token."""
-    sources = tuple(
+    return replace(result, sources=hidden_sources(result.sources))
+
+
+def hide_report_emails(report: Report) -> Report:
+    """``hide_emails`` for a Report: only its sources change, so its other JSON sections are kept."""
+    sources = report.sources
+    hidden = hidden_sources(sources)
+    return report if hidden == sources else report.with_candidates(hidden)
+
+
+def hidden_sources(sources: Sequence[SourceInfo]) -> tuple[SourceInfo, ...]:
+    """``sources`` with every address in their `candidate` replaced by its token (the only field that holds one)."""
+    return tuple(
         replace(s, candidate=EMAIL.sub(lambda m: email_token(m.group(0)), s.candidate)) if s.candidate else s
-        for s in result.sources
+        for s in sources
     )
-    return replace(result, sources=sources)
 
 
 def reveal(text: str, known: Iterable[str]) -> tuple[str, ...]:

@@ -1,22 +1,21 @@
-"""Progress on a terminal (rich), silence everywhere else."""
+"""Progress on a terminal (rich), silence everywhere else.
+
+rich's progress machinery loads only when bars are shown: a quiet run (scripts, CI, a
+recalled re-run that takes a second) does not pay for it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from threading import Lock
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
 
-from proofolio.pipeline import ProgressCallback
+    from proofolio.pipeline import ProgressCallback
 
 Advance = Callable[[], None]
 
@@ -58,11 +57,19 @@ class Stages:
 
 
 @contextmanager
-def stage_bars(console: Console, enabled: bool = True) -> Iterator[Stages]:
-    """Bars on a terminal when enabled; a silent Stages otherwise."""
-    if not enabled or not console.is_terminal:
+def stage_bars(console: Console | None, enabled: bool = True) -> Iterator[Stages]:
+    """Bars on a terminal when enabled; a silent Stages otherwise (always without a console)."""
+    if not enabled or console is None or not console.is_terminal:
         yield Stages(None)
         return
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=console, transient=True,

@@ -110,3 +110,22 @@ def test_an_account_with_another_pull_request_is_another_project() -> None:
     assert project_identity(account("open")) == project_identity(account("open"))
     assert project_identity(account("open")) != project_identity(account("closed"))
     assert project_identity(account("open")) != project_identity(account("open", "open"))
+
+
+def test_a_recalled_run_writes_what_the_analysed_run_wrote(portfolio: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same JSON text (digest included, the date being fixed) and views decoded from the recalled sections."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the Markdown shows the date
+
+    def reports(name: str) -> tuple[str, str]:
+        out = tmp_path / name
+        args = ["analyze", str(portfolio), "--quiet", "--jobs", "1", "--cache-dir", str(cache),
+                "-o", f"{out}.json", "-o", f"{out}.md"]
+        result = CliRunner().invoke(cli, args, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return Path(f"{out}.json").read_text("utf-8"), Path(f"{out}.md").read_text("utf-8")
+
+    cold = reports("cold")
+    with monkeypatch.context() as patch:
+        _forbid_analysis(patch)
+        assert reports("warm") == cold

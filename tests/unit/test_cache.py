@@ -15,13 +15,15 @@ CODE = "import pandas as pd\nfrom sklearn.linear_model import LogisticRegression
 NOTEBOOK = json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
     {"cell_type": "code", "source": "%matplotlib inline\nimport pandas as pd\ndf = pd.read_csv('x')\ndf.describe()", "metadata": {}, "outputs": [], "execution_count": 1}]})
 
+SEEDED = "import numpy as np\nnp.random.seed(0)\n"
+
 
 @pytest.fixture()
 def tasks(tmp_path: Path) -> list[FileTask]:
     made = []
     for i in range(6):
         path = tmp_path / f"m{i}.py"
-        path.write_text(CODE + f"x{i} = {i}\n")
+        path.write_text(CODE + f"x{i} = {i}\n" + (SEEDED if i == 0 else ""))
         made.append(FileTask(str(path), path.name, "proj", None, None))
     nb = tmp_path / "n.ipynb"
     nb.write_text(NOTEBOOK)
@@ -34,7 +36,7 @@ def tasks(tmp_path: Path) -> list[FileTask]:
 
 
 def _view(outcomes):
-    return [(o.path, o.evidence, o.problems, o.kind, o.parsed, o.failure) for o in outcomes]
+    return [(o.path, o.evidence, o.problems, o.kind, o.parsed, o.failure, o.probes) for o in outcomes]
 
 
 def test_warm_run_equals_cold_run_and_hits_the_cache(tmp_path: Path, tasks: list[FileTask]) -> None:
@@ -160,7 +162,7 @@ def test_a_row_gone_between_lookup_and_load_costs_that_file_only(
     tmp_path: Path, tasks: list[FileTask], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another run rebuilt the cache mid-stream: the missing file is analysed again and stored; the rest stay cached."""
-    import proofolio.filework as filework
+    from proofolio import filework
 
     _age(tasks)
     db = tmp_path / "c.sqlite"
@@ -190,7 +192,7 @@ def test_without_a_cache_files_are_neither_hashed_nor_encoded(
     tasks: list[FileTask], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """--no-cache: hashing a file and encoding its result only serve the cache, so neither happens."""
-    import proofolio.filework as filework
+    from proofolio import filework
 
     def never(*args: object) -> str:
         raise AssertionError("not needed without a cache")
@@ -251,3 +253,38 @@ def test_a_first_run_asks_the_cache_about_no_file(
         warm = list(runner.run(tasks))
     assert len(asked) == 8 and [o.cached for o in warm] == [True] * 8 + [False]
     assert _view(warm) == _view(cold)
+
+
+def test_the_repository_probes_are_answered_by_the_file_pass_and_cached(tmp_path: Path, tasks: list[FileTask]) -> None:
+    """Whether a module sets a seed is asked of every file by SE-no-random-seed: answered where the file is read."""
+    from proofolio.detectors.deployment.project_model_serving import (
+        LOADS_MODEL,
+        WEB_APP,
+    )
+    from proofolio.detectors.engineering.random_seed import SETS_SEED
+
+    db = str(tmp_path / "c.sqlite")
+    with FileRunner(2, WorkerConfig(cache_path=db)) as runner:
+        cold = list(runner.run(tasks))
+    by_path = {o.path: o.probes for o in cold}
+    assert by_path["m0.py"] == {SETS_SEED.key}
+    assert by_path["m1.py"] == frozenset() and by_path["bad.py"] == frozenset()  # asked of the text, parsed or not
+    assert by_path["n.ipynb"] == frozenset()  # every probe asks modules only: notebooks are read when needed
+    assert by_path["gone.py"] is None  # never read: a repository detector would read it itself
+    with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+        warm = list(runner.run(tasks))
+    assert [o.probes for o in warm] == [o.probes for o in cold] and warm[0].cached
+    assert WEB_APP.key != LOADS_MODEL.key != SETS_SEED.key
+
+
+def test_a_probe_that_raises_leaves_the_question_to_the_repository_detector() -> None:
+    from proofolio.detectors.base import TextProbe
+    from proofolio.filework import answer_probes
+
+    def broken(text: str) -> bool:
+        raise ValueError(text)
+
+    fine = TextProbe(lambda text: "seed" in text, (".py",))
+    assert answer_probes("a.py", b"seed", (fine,)) == {fine.key}
+    assert answer_probes("a.ipynb", b"seed", (fine,)) == frozenset()
+    assert answer_probes("a.py", b"seed", (fine, TextProbe(broken, (".py",)))) is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from proofolio.pipeline import analyze_sources
@@ -158,7 +159,7 @@ def _repo_run(context_class: type, source, evidence) -> tuple[list, list[str]]: 
 
 def test_repository_detectors_read_each_file_once_and_find_the_same(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """ProjectFiles shares file texts between the repository detectors; past MEMO_CHARS it reads again."""
-    import proofolio.pipeline as pipeline
+    from proofolio import pipeline
     from proofolio.detectors.base import RepoContext
     from proofolio.filework import FileRunner, WorkerConfig
     from proofolio.pipeline import ProjectFiles, analyze_batch
@@ -198,8 +199,7 @@ def test_compact_keeps_what_is_shared_already() -> None:
 
 def test_without_a_cache_no_project_or_run_is_identified(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """--no-cache: identities (a stat of every file, twice) only make cache keys, so none are computed."""
-    import proofolio.pipeline as pipeline
-    import proofolio.rerun as rerun
+    from proofolio import pipeline, rerun
     from proofolio.filework import FileRunner, WorkerConfig
 
     root = tmp_path / "churn"
@@ -215,3 +215,86 @@ def test_without_a_cache_no_project_or_run_is_identified(tmp_path: Path, monkeyp
     with FileRunner(1, WorkerConfig()) as runner:
         result = rerun.analyze_or_recall(str(root), sources, pipeline.AnalyzeOptions(), runner)
     assert result.assessments == expected.assessments and result.problems == expected.problems
+
+
+def _count_reads(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The paths RepoContext.read_text is asked for from now on, in order."""
+    from proofolio.detectors.base import RepoContext
+
+    reads: list[str] = []
+    original = RepoContext.read_text
+
+    def counting(self, path: str, limit: int = 512_000) -> str:  # type: ignore[no-untyped-def]
+        reads.append(path)
+        return original(self, path, limit)
+
+    monkeypatch.setattr(RepoContext, "read_text", counting)
+    return reads
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_repository_detectors_read_only_the_modules_the_file_pass_flagged(tmp_path: Path, monkeypatch, jobs: int) -> None:  # type: ignore[no-untyped-def]
+    """SE-no-random-seed and OPS-model-serving-project ask a question of every module; the file pass answers it."""
+    from proofolio import pipeline
+    from proofolio.detectors.base import RepoContext
+    from proofolio.filework import FileRunner, WorkerConfig
+    from proofolio.pipeline import analyze_batch
+
+    root = tmp_path / "churn"
+    _repo_project(root)
+    (root / "features.py").write_text("import pandas as pd\n\ndef clean(df):\n    return df.dropna()\n")
+    [source] = LocalCollector(root).collect()
+    registry = pipeline.default_registry()
+    reads = _count_reads(monkeypatch)
+    with FileRunner(jobs, WorkerConfig()) as runner:
+        [analysis] = analyze_batch([source], registry, runner=runner)
+    repo_level = {d.meta.id for d in registry.repo_detectors()}
+    files = tuple(e for e in analysis.evidence if e.detector not in repo_level)
+    expected, plain_reads = _repo_run(RepoContext, source, files)  # no answers: every module is read
+    assert [e for e in analysis.evidence if e.detector in repo_level] == expected
+    assert {"SE-no-random-seed", "OPS-model-serving-project"} <= {e.detector for e in expected}
+    assert "features.py" in plain_reads and "features.py" not in reads[: len(reads) - len(plain_reads)]
+    modules_read = {p for p in reads[: len(reads) - len(plain_reads)] if p.endswith(".py")}
+    assert modules_read <= {"app/main.py", "app/model.py", "setup.py", "train.py"}
+
+
+def test_evidence_from_a_worker_arrives_equal_and_shared() -> None:
+    """Evidence pickles as one flat tuple and is rebuilt with its strings interned (what compact would do)."""
+    import pickle
+    import sys
+
+    from proofolio.models import Confidence, Evidence, Location, Severity
+    from proofolio.pipeline import compact
+
+    items = (
+        Evidence("EVAL-" + "leak", "model_evaluation", Location("o/" + "r", "c" * 40, "a/" + "b.ipynb", 3, 5, 2), "fit(X)",
+                 Confidence.MEDIUM, (("api", "sklearn." + "fit"),), 0.5, Severity.HIGH, "split " + "first", "f" * 64),
+        Evidence("PY-" + "x", "python", Location("r", None, "a.py", None), "é ✓", Confidence.LOW),
+    )
+    back = pickle.loads(pickle.dumps(items))
+    assert back == items
+    assert back[0].severity is Severity.HIGH and back[0].confidence is Confidence.MEDIUM and back[1].severity is None
+    assert back[0].location.path is sys.intern("a/b.ipynb") and back[0].values[0][1] is sys.intern("sklearn.fit")
+    assert back[0].remediation is sys.intern("split first")
+    assert all(compact(e) is e for e in back)  # nothing left for the parent to share
+
+
+def test_probe_any_takes_the_file_pass_answers_first_and_reads_the_rest_in_order(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from proofolio.detectors.base import RepoContext
+    from proofolio.detectors.engineering.random_seed import SETS_SEED
+
+    root = tmp_path / "p"
+    root.mkdir()
+    notebook(root / "a.ipynb")  # random_state=1 in a cell: sets a seed
+    (root / "b.py").write_text("import numpy as np\n")
+    (root / "c.py").write_text("np.random.seed(0)\n")
+    [source] = LocalCollector(root).collect()
+    reads = _count_reads(monkeypatch)
+    paths = ["a.ipynb", "b.py", "c.py"]
+    answered = RepoContext(source, (), probed={"b.py": frozenset(), "c.py": frozenset({SETS_SEED.key})})
+    assert answered.probe_any(paths, SETS_SEED) and reads == []
+    unseeded = RepoContext(source, (), probed={"b.py": frozenset(), "c.py": frozenset(), "a.ipynb": frozenset({SETS_SEED.key})})
+    assert unseeded.probe_any(paths, SETS_SEED) and reads == ["a.ipynb"]  # notebooks are never answered for it
+    reads.clear()
+    assert not RepoContext(source, (), probed={"b.py": frozenset()}).probe_any(["b.py"], SETS_SEED) and reads == []
+    assert RepoContext(source, ()).probe_any(paths, SETS_SEED) and reads == ["a.ipynb"]  # no answers: read in order

@@ -57,3 +57,23 @@ def test_snippet_dedents_and_caps_lines() -> None:
     doc = read_document("a.py", b"def f():\n    a = 1\n    b = 2\n    c = 3\n    d = 4\n    e = 5\n")
     assert doc.snippet(2, 3) == "a = 1\nb = 2"
     assert doc.snippet(2, 6).count("\n") == 3
+
+
+def test_snippets_of_one_line_drop_its_indentation_and_keep_blank_lines_as_they_are() -> None:
+    long = "x = '" + "a" * 400 + "'"
+    doc = read_document("a.py", f"def f():\n    return 1  \n   \n{long}\n".encode())
+    assert doc.snippet(2) == "return 1  "
+    assert doc.snippet(2, 2) == "return 1  "
+    assert doc.snippet(3) == "   "
+    assert doc.snippet(4) == long[:299] + "…"
+    assert doc.snippet(1, 2) == "def f():\n    return 1  "  # several lines keep their relative indentation
+    assert doc.snippet(9) == "" and doc.snippet(0) == ""
+
+
+def test_tutorial_datasets_are_recognised_in_short_and_long_texts() -> None:
+    from proofolio.detectors.support.tutorial_datasets import tutorial_dataset
+
+    assert tutorial_dataset("data/titanic/train.csv") == "Titanic"
+    assert tutorial_dataset("fetch_california_housing") == "California housing"
+    assert tutorial_dataset("x" * 300 + "/iris.csv") == "Iris"  # past the cached length: still answered
+    assert tutorial_dataset("sales.csv") is None

@@ -83,3 +83,11 @@ def test_pattern_matching_no_detector_is_refused() -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(TaxonomyError, match="taxonomy file not found"):
         load_taxonomy(tmp_path / "nope.toml")
+
+
+def test_default_taxonomy_matches_the_detectors() -> None:
+    """Every pattern of the shipped taxonomy names a detector: the CLI does not check it at run time."""
+    from proofolio.detectors.registry import default_registry
+
+    known = [m.id for m in default_registry().metas()]
+    assert load_default_taxonomy(known) == load_default_taxonomy()

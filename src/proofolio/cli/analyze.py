@@ -9,25 +9,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import platformdirs
-from rich.console import Console
 
 from proofolio.cli.common import UserError, load_taxonomy_option
-from proofolio.detectors.registry import default_registry
+from proofolio.detectors.registry import Registry, default_registry
 from proofolio.filework import FileRunner, WorkerConfig, default_jobs
 from proofolio.limits import ReadLimits, human_bytes
 from proofolio.models import Result
 from proofolio.pipeline import AnalyzeOptions, analyze_sources
-from proofolio.privacy import hide_emails
+from proofolio.privacy import hide_report_emails
 from proofolio.progress import Stages, stage_bars
-from proofolio.rerun import analyze_or_recall
-from proofolio.reporters import FORMATS, SUFFIX_FORMATS, format_for_path, write_report
-from proofolio.reporters.terminal import render_terminal
+from proofolio.reporters import FORMATS, SUFFIX_FORMATS, Report, format_for_path, write_report
+from proofolio.rerun import report_or_recall
 from proofolio.sources.base import Source
 from proofolio.sources.local import CollectLimits, LocalCollector, TargetError
 from proofolio.sources.targets import GitHubTarget, TargetSyntaxError, parse_target
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from proofolio.sources.github import GitHubOptions
 
 FORMAT_CHOICES = ("terminal", *sorted(FORMATS))
@@ -115,17 +114,13 @@ def analyze(
     show_terminal = "terminal" in formats or (not formats and not outputs)
 
     taxonomy = load_taxonomy_option(skills_file)
-    registry = default_registry()
-    if select:
-        registry = registry.select(select)
-        if not registry.metas():
-            raise UserError(f"--select {' '.join(select)} matches no detector (see `proofolio detectors`)")
+    registry = _selected_registry(select)
     github = _github_target(target)
-    err = Console(stderr=True)
-    cache_root = Path(cache_dir) if cache_dir else Path(platformdirs.user_cache_dir("proofolio"))
+    err = None if quiet else _stderr_console()
+    cache_root = Path(cache_dir) if cache_dir else _user_cache_dir()
     collect_limits = CollectLimits(max_file_bytes, max_files)
     worker = WorkerConfig(select, ReadLimits(max_code_bytes, max_cells), None if no_cache else str(cache_root / RESULTS_CACHE))
-    with stage_bars(err, enabled=not quiet) as stages, FileRunner(jobs or default_jobs(), worker) as runner:
+    with stage_bars(err) as stages, FileRunner(jobs or default_jobs(), worker) as runner:
         sources: Iterable[Source]
         if github is None:
             sources = _local_sources(target, author_emails, collect_limits)
@@ -134,28 +129,59 @@ def analyze(
                 api_url, token, max_repos, since, include_forks, author_emails, offline, max_wait, cache_dir,
                 include_private, collect_limits,
             )
-            sources = _github_sources(github, options, stages, None if quiet else err)
+            sources = _github_sources(github, options, stages, err)
         options = AnalyzeOptions(taxonomy, registry, stages.analysis, runner)
         if isinstance(sources, list):  # local projects, all collected: an unchanged re-run is recalled
-            result = analyze_or_recall(target, sources, options, runner)
+            report = report_or_recall(target, sources, options, runner)
         else:  # GitHub projects arrive as their clones finish; analysing them meanwhile wins
-            result = analyze_sources(target, sources, options)
-            if not quiet:
-                err.print(fetched_summary(result), highlight=False, markup=False)
+            report = Report(analyze_sources(target, sources, options))
+            if err is not None:
+                err.print(fetched_summary(report.result), highlight=False, markup=False)
     if not show_emails:
-        result = hide_emails(result)
+        report = hide_report_emails(report)
 
     for fmt, output in file_formats:
         try:
-            write_report(result, fmt, output)
+            write_report(report, fmt, output)
         except OSError as exc:
             raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
-        if not quiet:
+        if err is not None:
             err.print(f"wrote {output}", highlight=False, markup=False)
     for fmt in stdout_formats:
-        click.echo(FORMATS[fmt](result), nl=False)
+        click.echo(report.render(fmt), nl=False)
     if show_terminal and not quiet:
-        render_terminal(result, Console(highlight=False))
+        from rich.console import Console
+
+        from proofolio.reporters.terminal import render_terminal
+
+        render_terminal(report.result, Console(highlight=False))
+
+
+def _selected_registry(select: tuple[str, ...]) -> Registry | None:
+    """The detectors --select keeps; None for all of them, loaded by the analysis only if it runs.
+
+    Discovering the detectors imports every detector module: a recalled re-run never needs them.
+    """
+    if not select:
+        return None
+    registry = default_registry().select(select)
+    if not registry.metas():
+        raise UserError(f"--select {' '.join(select)} matches no detector (see `proofolio detectors`)")
+    return registry
+
+
+def _stderr_console() -> Console:
+    """Where progress and notes go; rich loads only for a run that shows them (not --quiet)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _user_cache_dir() -> Path:
+    """The user cache folder of proofolio (default of --cache-dir)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("proofolio"))
 
 
 def fetched_summary(result: Result) -> str:
@@ -201,7 +227,7 @@ def _github_options(
     if not api_url.lower().startswith(("https://", "http://")):
         raise UserError(f"--api-url must be an http(s) URL: {api_url!r}")
     return GitHubOptions(
-        cache_dir=Path(cache_dir) if cache_dir else Path(platformdirs.user_cache_dir("proofolio")),  # clones: <dir>/github
+        cache_dir=Path(cache_dir) if cache_dir else _user_cache_dir(),  # clones: <dir>/github
         api_url=api_url, token=(token or "").strip() or None, max_repos=max_repos,
         since=since.date() if since else None, include_forks=include_forks, include_private=include_private,
         author_emails=author_emails, offline=offline, max_wait=max_wait, limits=limits or CollectLimits(),

@@ -18,9 +18,15 @@ class UserError(click.ClickException):
 
 
 def load_taxonomy_option(path: str | None) -> Taxonomy:
-    """The taxonomy named by --skills, or the default; patterns are checked against the detectors."""
-    known = [m.id for m in default_registry().metas()]
+    """The taxonomy named by --skills, its patterns checked against the detectors; or the default.
+
+    The default taxonomy ships with the detectors and a test checks them together
+    (tests/unit/test_taxonomy.py), so it is not checked again on every run: that would
+    import every detector module, most of what a recalled re-run otherwise costs.
+    """
     try:
-        return load_taxonomy(path, known) if path else load_default_taxonomy(known)
+        if path is None:
+            return load_default_taxonomy()
+        return load_taxonomy(path, [m.id for m in default_registry().metas()])
     except TaxonomyError as exc:
         raise UserError(str(exc)) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
 
@@ -113,15 +113,32 @@ def dotted(node: ast.AST) -> str | None:
 
 
 def qualified_name(imports: ImportMap, node: ast.AST) -> str | None:
-    """`pd.read_csv` → `pandas.read_csv` through a file's imports; None for names it did not import."""
-    name = dotted(node)
-    if name is None:
+    """`pd.read_csv` → `pandas.read_csv` through a file's imports; None for names it did not import.
+
+    Asked for every call of every file: the chain's base is looked up first, and a dotted
+    string is only built for a name the file imported.
+    """
+    kind = node.__class__
+    if kind is ast.Name:
+        entry = imports.aliases.get(node.id)  # type: ignore[attr-defined]
+        return None if entry is None else entry.qualified
+    if kind is not ast.Attribute:
         return None
-    head, _, rest = name.partition(".")
-    resolved = imports.resolve_name(head)
-    if resolved is None:
+    base = node.value  # type: ignore[attr-defined]
+    if base.__class__ is ast.Name:  # `pd.read_csv`: the common chain
+        entry = imports.aliases.get(base.id)  # type: ignore[attr-defined]
+        return None if entry is None else f"{entry.qualified}.{node.attr}"  # type: ignore[attr-defined]
+    parts = [node.attr]  # type: ignore[attr-defined]
+    while base.__class__ is ast.Attribute:
+        parts.append(base.attr)  # type: ignore[attr-defined]
+        base = base.value  # type: ignore[attr-defined]
+    if base.__class__ is not ast.Name:
         return None
-    return f"{resolved}.{rest}" if rest else resolved
+    entry = imports.aliases.get(base.id)  # type: ignore[attr-defined]
+    if entry is None:
+        return None
+    parts.append(entry.qualified)
+    return ".".join(reversed(parts))
 
 
 def _bound_names(tree: ast.AST | None) -> frozenset[str]:
@@ -151,6 +168,13 @@ class CallTarget(NamedTuple):
     confidence: Confidence
 
 
+# One CallTarget is made per call of every file: built as the tuple it is, without the named
+# tuple's Python-level __new__ (the same object CallTarget(...) returns).
+_new_target = tuple.__new__
+_HIGH, _MEDIUM = Confidence.HIGH, Confidence.MEDIUM
+_NO_TARGET = CallTarget(None, None, Confidence.LOW)  # a call of something unknown: `foo()`, `obj[0]()`
+
+
 @dataclass(slots=True)
 class FileContext:
     """Everything a file detector may ask about the file it is looking at."""
@@ -170,21 +194,14 @@ class FileContext:
     # half a dozen detectors look at every call, and the answer cannot change while they do.
     current: ast.AST | None = None
     _current_target: CallTarget | None = None
-    _qualnames: dict[int, str | None] = field(default_factory=dict)  # id(node) → qualname; the tree outlives the context
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
         """Resolve a Name/Attribute chain through the imports; None for local names.
 
-        Imports are read for the whole file before the walk, so the answer depends on the node
-        alone and is remembered.
+        Imports are read for the whole file before the walk, so the answer depends on the node alone.
         """
-        key = id(node)
-        try:
-            return self._qualnames[key]
-        except KeyError:
-            found = self._qualnames[key] = qualified_name(self.document.imports, node)
-            return found
+        return qualified_name(self.document.imports, node)
 
     def expression_type(self, node: ast.AST) -> str | None:
         """The type of an expression where it is known: a tracked variable or a resolved call.
@@ -194,6 +211,8 @@ class FileContext:
         """
         if self._type_depth >= MAX_TYPE_DEPTH:
             return None
+        if node.__class__ is ast.Name:  # `df.head()`'s receiver, the usual case: no recursion
+            return self.variable_types.get(node.id)  # type: ignore[attr-defined]
         self._type_depth += 1
         try:
             return self._expression_type(node)
@@ -251,19 +270,22 @@ class FileContext:
 
     def _call_target(self, call: ast.Call) -> CallTarget:
         func = call.func
-        resolved = self.qualname(func)
-        if resolved is not None:
-            return CallTarget(resolved, func.attr if isinstance(func, ast.Attribute) else None, Confidence.HIGH)
-        if isinstance(func, ast.Attribute):
-            receiver_type = self.expression_type(func.value)
+        resolved = qualified_name(self.document.imports, func)
+        if func.__class__ is ast.Attribute:
+            method = func.attr  # type: ignore[attr-defined]
+            if resolved is not None:
+                return _new_target(CallTarget, (resolved, method, _HIGH))
+            receiver_type = self.expression_type(func.value)  # type: ignore[attr-defined]
             if receiver_type is not None:
-                return CallTarget(f"{receiver_type}.{func.attr}", func.attr, Confidence.HIGH)
-            return CallTarget(None, func.attr, Confidence.MEDIUM)
-        if isinstance(func, ast.Name) and self.document.imports.star_modules and self._may_be_star_import(func.id):
+                return _new_target(CallTarget, (f"{receiver_type}.{method}", method, _HIGH))
+            return _new_target(CallTarget, (None, method, _MEDIUM))
+        if resolved is not None:
+            return _new_target(CallTarget, (resolved, None, _HIGH))
+        if func.__class__ is ast.Name and self.document.imports.star_modules and self._may_be_star_import(func.id):  # type: ignore[attr-defined]
             # `from sklearn.metrics import *` then `accuracy_score(...)`: a guess, said so
             module = self.document.imports.star_modules[-1]
-            return CallTarget(f"{module}.{func.id}", None, Confidence.MEDIUM)
-        return CallTarget(None, None, Confidence.LOW)
+            return CallTarget(f"{module}.{func.id}", None, Confidence.MEDIUM)  # type: ignore[attr-defined]
+        return _NO_TARGET
 
     def _may_be_star_import(self, name: str) -> bool:
         """A bare name can come from a star import only if it is no builtin and not bound in the file."""
@@ -288,6 +310,13 @@ class FileContext:
         if value is None:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if len(targets) == 1 and targets[0].__class__ is ast.Name:  # `x = ...`, most assignments
+            value_type = self.expression_type(value)
+            if value_type is None:
+                self.variable_types.pop(targets[0].id, None)
+            else:
+                self.variable_types[targets[0].id] = value_type
+            return
         if any(isinstance(t, (ast.Tuple, ast.List)) for t in targets):
             types = TUPLE_RETURN_TYPES.get(self.call_target(value).qualified or "") if isinstance(value, ast.Call) else None
             for target in targets:
@@ -387,8 +416,42 @@ class FileDetector:
     def visit(self, node: ast.AST, ctx: FileContext) -> None:  # pragma: no cover - interface
         """Called for every node of a subscribed type, in source order."""
 
+    def wants_call(self, target: CallTarget) -> bool:
+        """Whether a call resolving to ``target`` can matter to ``visit`` (True: hand it every call).
+
+        Half a dozen detectors subscribe to calls and most calls (``print``, ``df.head``) matter to
+        none: the engine hands a call only to the detectors that want its target. The answer must
+        depend on ``target`` and on what ``call_key`` names alone (the engine remembers it across
+        files); ``visit`` keeps its own checks, this is only a necessary condition.
+        """
+        return True
+
+    def call_key(self) -> object:
+        """What ``wants_call``'s answers depend on besides the target: the class, unless configured."""
+        return type(self)
+
     def finish(self, ctx: FileContext) -> None:
         """Called once after the walk, e.g. to look at notebook outputs or what was seen."""
+
+
+READ_TEXT_LIMIT = 512_000  # bytes of a file RepoContext.read_text returns by default
+
+
+@dataclass(frozen=True, slots=True)
+class TextProbe:
+    """A yes/no question a repository detector asks of a code file's text (``read_text``'s).
+
+    The file pass answers it for every file it reads (with these suffixes), in the worker that
+    already holds the bytes, so the detector does not read every module of a project again.
+    ``check`` must be a pure function of the text: its answer is cached with the file's result.
+    """
+
+    check: Callable[[str], bool]
+    suffixes: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.check.__module__}.{self.check.__qualname__}"
 
 
 @dataclass(slots=True)
@@ -399,6 +462,9 @@ class RepoContext:
     file_evidence: tuple[Evidence, ...]  # what the file detectors found, for context
     evidence: list[Evidence] = field(default_factory=list)
     _paths: tuple[str, ...] | None = None
+    # path → keys of the TextProbes true for that file, for the files the file pass answered them
+    probed: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    _found_by: frozenset[str] | None = None  # ids of the detectors in file_evidence
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -407,7 +473,7 @@ class RepoContext:
             self._paths = tuple(sorted(f.path for f in self.source.files))
         return self._paths
 
-    def read_text(self, path: str, limit: int = 512_000) -> str:
+    def read_text(self, path: str, limit: int = READ_TEXT_LIMIT) -> str:
         """Read a small project file; a file we cannot read reads as empty."""
         try:
             with open(self.source.root / path, "rb") as handle:
@@ -415,8 +481,29 @@ class RepoContext:
         except OSError:
             return ""
 
+    def probe(self, path: str, probe: TextProbe) -> bool:
+        """``probe.check(self.read_text(path))``, answered by the file pass when it read the file."""
+        known = self.probed.get(path)
+        if known is not None and path.endswith(probe.suffixes):
+            return probe.key in known
+        return probe.check(self.read_text(path))
+
+    def probe_any(self, paths: Iterable[str], probe: TextProbe) -> bool:
+        """Whether ``probe`` says yes for any of ``paths``: the file pass's answers first, then files read in order."""
+        unanswered = []
+        for path in paths:
+            known = self.probed.get(path)
+            if known is not None and path.endswith(probe.suffixes):
+                if probe.key in known:
+                    return True
+            else:
+                unanswered.append(path)
+        return any(probe.check(self.read_text(path)) for path in unanswered)
+
     def has_evidence(self, *prefixes: str) -> bool:
-        return any(e.detector.startswith(prefixes) for e in self.file_evidence)
+        if self._found_by is None:  # a big project holds tens of thousands of items: scanned once
+            self._found_by = frozenset(e.detector for e in self.file_evidence)
+        return any(detector.startswith(prefixes) for detector in self._found_by)
 
     def emit(
         self,
@@ -454,6 +541,8 @@ class RepoContext:
 
 class RepoDetector:
     meta: ClassVar[DetectorMeta]
+    # Questions about every code file's text that check() asks through RepoContext.probe.
+    text_probes: ClassVar[tuple[TextProbe, ...]] = ()
 
     def check(self, repo: RepoContext) -> None:  # pragma: no cover - interface
         """Look at the project and emit evidence through ``repo.emit``."""

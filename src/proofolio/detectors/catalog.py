@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from importlib import resources
 
-from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
 from proofolio.models import Confidence
 
 CATALOG_RESOURCE = "catalog.toml"
@@ -142,6 +142,16 @@ class CatalogRunner(FileDetector):
                 self.bases.add(pattern, row)
             for method in row.methods:
                 self.methods.setdefault(method, []).append(row)
+
+    def wants_call(self, target: CallTarget) -> bool:
+        """A call matters when a row matches its qualified name or its method (what _visit_call emits on)."""
+        if target.qualified is not None and self.calls.match(target.qualified):
+            return True
+        return target.method is not None and target.method in self.methods
+
+    def call_key(self) -> object:
+        """The rows decide, and the registry builds one runner per set of rows."""
+        return self
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if isinstance(node, ast.Call):

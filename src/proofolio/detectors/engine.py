@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
-from proofolio.detectors.base import FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, FileContext, FileDetector
 from proofolio.detectors.support.evaluation_flow import FLOW_GATE, FLOW_KEY, EvaluationFlow, FlowFailed, FlowTracker
 from proofolio.detectors.treewalk import PUSHERS, push_children
 from proofolio.documents.base import Document, DocumentProblem
@@ -22,6 +22,10 @@ class _Leave:
 
 
 _ASSIGNMENTS = frozenset({ast.Assign, ast.AnnAssign, ast.AugAssign})
+# Which call detectors want a call target, by the detectors' call_keys: asked once per distinct
+# target per run, not once per call per detector. Bounded: hostile code cannot grow it forever.
+_CALL_INTEREST: dict[tuple[object, ...], dict[CallTarget, tuple[int, ...]]] = {}
+CALL_INTEREST_SIZE = 50_000
 
 
 def follow_flow(ctx: FileContext) -> None:
@@ -62,6 +66,19 @@ def _record_failure(detector: FileDetector, exc: Exception, problems: list[Docum
     problems.append(DocumentProblem("detector-error", f"{label} failed: {type(exc).__name__}: {exc}"))
 
 
+def _interested(detectors: Sequence[FileDetector], target: CallTarget) -> tuple[int, ...]:
+    """Positions of the detectors that want a call to ``target`` (one that cannot say: it gets it)."""
+    chosen = []
+    for position, detector in enumerate(detectors):
+        try:
+            wanted = detector.wants_call(target)
+        except Exception:  # noqa: BLE001 - visit() then meets the same bug and fails visibly, alone
+            wanted = True
+        if wanted:
+            chosen.append(position)
+    return tuple(chosen)
+
+
 def _walk(
     ctx: FileContext, detectors: Sequence[FileDetector], tracker: FlowTracker | None, problems: list[DocumentProblem]
 ) -> set[int]:
@@ -77,6 +94,27 @@ def _walk(
         for node_type in detector.node_types:
             dispatch.setdefault(node_type, []).append(detector)
     failed: set[int] = set()
+    # Calls go to the tracker, then to the call detectors that want their target (in subscription order).
+    call_detectors: list[FileDetector | None] = [d for d in detectors if ast.Call in d.node_types]
+    interest = _CALL_INTEREST.setdefault(tuple(d.call_key() for d in call_detectors), {})  # type: ignore[union-attr]
+
+    def call_handlers(node: ast.Call) -> list[FileDetector]:
+        """The handlers of one call: the tracker (it follows every call) and the detectors that want it."""
+        try:
+            target = ctx.call_target(node)
+        except Exception:  # noqa: BLE001 - each handler asks again and fails alone, as without the filter
+            return list(dispatch.get(ast.Call, ()))
+        chosen = interest.get(target)
+        if chosen is None:
+            if len(interest) >= CALL_INTEREST_SIZE:
+                interest.clear()
+            chosen = interest[target] = _interested(call_detectors, target)  # type: ignore[arg-type]
+        handlers: list[FileDetector] = [tracker] if tracker is not None else []  # type: ignore[list-item]
+        for position in chosen:
+            detector = call_detectors[position]
+            if detector is not None:
+                handlers.append(detector)
+        return handlers
 
     def fail(detector: FileDetector, exc: Exception) -> None:
         nonlocal tracker
@@ -84,6 +122,9 @@ def _walk(
         for handlers in dispatch.values():  # a failed detector sees no further node of this file
             if detector in handlers:
                 handlers.remove(detector)
+        for position, candidate in enumerate(call_detectors):
+            if candidate is detector:
+                call_detectors[position] = None
         if detector is tracker:
             ctx.shared[FLOW_KEY] = FlowFailed(exc)
             tracker = None
@@ -95,7 +136,7 @@ def _walk(
         # constants, contexts and operators are never pushed); an assignment is handed back once
         # more, as a _Leave, after its subtree. Written out in full: this loop is the hot path
         # of the whole analysis.
-        functions, classes, augmented = (ast.FunctionDef, ast.AsyncFunctionDef), ast.ClassDef, ast.AugAssign
+        functions, classes, augmented, call = (ast.FunctionDef, ast.AsyncFunctionDef), ast.ClassDef, ast.AugAssign, ast.Call
         assignments, leave_marker, pushers = _ASSIGNMENTS, _Leave, PUSHERS
         stack: list[object] = [document.tree]
         pop, extend, append = stack.pop, stack.extend, stack.append
@@ -129,7 +170,7 @@ def _walk(
             if not handlers:
                 continue
             ctx.current, ctx._current_target = node, None  # type: ignore[assignment]
-            for detector in tuple(handlers):
+            for detector in call_handlers(node) if kind is call else tuple(handlers):  # type: ignore[arg-type]
                 try:
                     detector.visit(node, ctx)  # type: ignore[arg-type]
                 except Exception as exc:  # a detector bug must not lose the file

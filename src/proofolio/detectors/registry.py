@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from proofolio.detectors.base import DetectorMeta, FileDetector, RepoDetector
+from proofolio.detectors.base import DetectorMeta, FileDetector, RepoDetector, TextProbe
 from proofolio.detectors.catalog import CatalogRow, CatalogRunner, load_catalog
 
 
@@ -48,6 +48,15 @@ class Registry:
     def repo_detectors(self) -> list[RepoDetector]:
         return [cls() for cls in self.repo_classes]
 
+    @cached_property
+    def text_probes(self) -> tuple[TextProbe, ...]:
+        """Every TextProbe the selected repository detectors ask, once each."""
+        found: dict[str, TextProbe] = {}
+        for cls in self.repo_classes:
+            for probe in cls.text_probes:
+                found.setdefault(probe.key, probe)
+        return tuple(found.values())
+
     def select(self, prefixes: Iterable[str]) -> "Registry":
         """Only the detectors whose id starts with one of ``prefixes`` (ruff-style selection)."""
         keep = tuple(p.lower() for p in prefixes)
@@ -59,12 +68,18 @@ class Registry:
         )
 
 
-def _discover() -> tuple[list[type[FileDetector]], list[type[RepoDetector]]]:
+@cache
+def detector_modules() -> tuple[str, ...]:
+    """Names of every module of the detectors package (what _discover imports)."""
     package = importlib.import_module("proofolio.detectors")
+    return tuple(info.name for info in pkgutil.walk_packages(package.__path__, prefix="proofolio.detectors."))
+
+
+def _discover() -> tuple[list[type[FileDetector]], list[type[RepoDetector]]]:
     file_classes: list[type[FileDetector]] = []
     repo_classes: list[type[RepoDetector]] = []
-    for info in pkgutil.walk_packages(package.__path__, prefix="proofolio.detectors."):
-        module = importlib.import_module(info.name)
+    for name in detector_modules():
+        module = importlib.import_module(name)
         for _, obj in inspect.getmembers(module, inspect.isclass):
             if obj.__module__ != module.__name__ or not hasattr(obj, "meta"):
                 continue

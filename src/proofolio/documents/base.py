@@ -96,8 +96,10 @@ class Document:
         """The cited source lines, trimmed for display."""
         lines = self.lines
         end = min(end_line or line, line + max_lines - 1, len(lines))
+        if end == line and line > 0:  # one line, most evidence: its indentation dropped (a blank line stays as is)
+            text = lines[line - 1].lstrip() or lines[line - 1]
+            return text if len(text) <= max_chars else text[: max_chars - 1] + "…"
         chosen = lines[line - 1 : end] if 0 < line <= len(lines) else []
-        text = "\n".join(chosen)
         indent = min((len(x) - len(x.lstrip()) for x in chosen if x.strip()), default=0)
         text = "\n".join(x[indent:] for x in chosen)
         return text if len(text) <= max_chars else text[: max_chars - 1] + "…"

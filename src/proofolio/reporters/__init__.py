@@ -7,16 +7,25 @@ terminal view prints to a rich Console instead and lives in ``proofolio.reporter
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from proofolio.models import Result
-from proofolio.reporters.json_report import render_json
+from proofolio.models import Result, SourceInfo
+from proofolio.reporters.json_report import (
+    JsonSections,
+    render_json,
+    report_data,
+    result_from_dict,
+    source_data,
+    sources_from_data,
+)
 from proofolio.reporters.markdown import render_markdown
 
-__all__ = ["FORMATS", "SUFFIX_FORMATS", "Renderer", "format_for_path", "render", "write_report"]
+__all__ = ["FORMATS", "SUFFIX_FORMATS", "Renderer", "Report", "format_for_path", "render", "write_report"]
 
 Renderer = Callable[[Result], str | bytes]
 
@@ -77,15 +86,68 @@ def format_for_path(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def render(result: Result, fmt: str) -> str | bytes:
-    try:
-        renderer = FORMATS[fmt]
-    except KeyError:
-        raise ValueError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}") from None
-    return renderer(result)
+class Report:
+    """A run's Result and its JSON report sections: either one is made from the other when first needed.
+
+    A fresh run starts from its Result; an unchanged re-run recalls the JSON sections
+    (``proofolio.rerun``) and decodes a Result only when a view other than JSON asks for one,
+    so printing the JSON report again costs little more than the hash of its digest.
+    """
+
+    def __init__(self, result: Result | None = None, sections: JsonSections | None = None) -> None:
+        if result is None and sections is None:
+            raise ValueError("a Report needs a Result or its JSON sections")
+        self._result = result
+        self._sections = sections
+
+    @property
+    def result(self) -> Result:
+        """The Result, decoded from the sections on first use when the report was recalled."""
+        if self._result is None:
+            assert self._sections is not None
+            self._result = result_from_dict(self._sections.data())
+        return self._result
+
+    @property
+    def sections(self) -> JsonSections:
+        """The JSON report's encoded sections, encoded from the Result on first use."""
+        if self._sections is None:
+            self._sections = JsonSections.of(report_data(self.result))
+        return self._sections
+
+    @property
+    def sources(self) -> tuple[SourceInfo, ...]:
+        """The result's sources, read from the ``sources`` section alone when no Result is decoded yet."""
+        if self._result is None and self._sections is not None:
+            return sources_from_data(json.loads(self._sections.pretty["sources"]))
+        return self.result.sources
+
+    def with_candidates(self, sources: Sequence[SourceInfo]) -> Report:
+        """The same report for ``sources`` that differ from its own in ``candidate`` only (hidden emails).
+
+        No section but ``sources`` shows a source's candidate, so only that one is encoded again.
+        """
+        sources = tuple(sources)
+        if [replace(s, candidate=None) for s in sources] != [replace(s, candidate=None) for s in self.sources]:
+            raise ValueError("with_candidates changes candidates only")
+        result = replace(self._result, sources=sources) if self._result is not None else None
+        sections = self._sections.replaced("sources", source_data(sources)) if self._sections is not None else None
+        return Report(result, sections)
+
+    def render(self, fmt: str) -> str | bytes:
+        """The report in format ``fmt`` (a key of FORMATS); JSON comes from the sections."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown report format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        return self.sections.text() if fmt == "json" else FORMATS[fmt](self.result)
 
 
-def write_report(result: Result, fmt: str, path: str | os.PathLike[str]) -> Path:
+def render(result: Result | Report, fmt: str) -> str | bytes:
+    """``result`` in format ``fmt``; ValueError names the formats when ``fmt`` is not one."""
+    report = result if isinstance(result, Report) else Report(result)
+    return report.render(fmt)
+
+
+def write_report(result: Result | Report, fmt: str, path: str | os.PathLike[str]) -> Path:
     """Render and write atomically: a reader never sees half a report, even after a crash.
 
     The text goes to a temporary file in the target's directory (same filesystem, so

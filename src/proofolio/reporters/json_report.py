@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -32,15 +34,19 @@ from proofolio.models import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "JsonSections",
     "ReportFormatError",
     "digest_status",
     "load_result",
     "load_schema",
     "parse_json",
     "render_json",
+    "report_data",
     "report_digest",
     "result_from_dict",
     "result_to_dict",
+    "source_data",
+    "sources_from_data",
 ]
 
 SCHEMA_VERSION = "1.0"
@@ -59,6 +65,13 @@ def load_schema() -> dict[str, Any]:
 
 
 # --- Result → dict -------------------------------------------------------------------------
+
+PRETTY_DEPTH = 4  # objects and lists nested deeper than this are written on one line
+# One encoder for the whole report: json.dumps with options builds a new one per call, and a
+# report encodes tens of thousands of small values.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+# The digest's encoding: what json.dumps(sort_keys=True, separators=(",", ":"), ...) writes.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")).encode
 
 
 def _source(s: SourceInfo) -> dict[str, Any]:
@@ -146,8 +159,8 @@ def sources_by_name(result: Result) -> dict[str, SourceInfo]:
     return found
 
 
-def result_to_dict(result: Result) -> dict[str, Any]:
-    """The report as plain JSON data, keys in a fixed order, ``digest`` (``report_digest``) last.
+def report_data(result: Result) -> dict[str, Any]:
+    """The report as plain JSON data, keys in a fixed order, without its ``digest``.
 
     URLs are passed through ``redact_url`` once more: collectors already strip credentials,
     and a report is the one place a leaked token would travel furthest.
@@ -157,18 +170,28 @@ def result_to_dict(result: Result) -> dict[str, Any]:
     """
     sources = sources_by_name(result)
     t = result.taxonomy
-    data: dict[str, Any] = {
+    return {
         "schema_version": result.schema_version,
         "tool": {"name": TOOL_NAME, "version": result.tool_version},
         "generated_at": result.generated_at,
         "target": result.target,
         "taxonomy": {"name": t.name, "version": t.version, "sha256": t.sha256, "source": t.source},
-        "sources": [_source(s) for s in result.sources],
+        "sources": source_data(result.sources),
         "assessments": [_assessment(a, sources) for a in result.assessments],
         "workflows": [_workflow(w) for w in result.workflows],
         "problems": [_problem(p) for p in result.problems],
         "stats": dict(result.stats),
     }
+
+
+def source_data(sources: Sequence[SourceInfo]) -> list[dict[str, Any]]:
+    """The report's ``sources`` section: what changes when email addresses are hidden."""
+    return [_source(s) for s in sources]
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """The report as plain JSON data (``report_data``), ``digest`` (``report_digest``) last."""
+    data = report_data(result)
     data["digest"] = report_digest(data)
     return data
 
@@ -180,14 +203,7 @@ def report_digest(data: dict[str, Any]) -> str:
     edits quickly; ``proofolio verify`` re-runs the analysis for the real check.
     """
     body = {k: v for k, v in data.items() if k != "digest"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-PRETTY_DEPTH = 4  # objects and lists nested deeper than this are written on one line
-# One encoder for the whole report: json.dumps with options builds a new one per call, and a
-# report encodes tens of thousands of small values.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+    return hashlib.sha256(_CANONICAL(body).encode("utf-8")).hexdigest()
 
 
 def render_json(result: Result) -> str:
@@ -197,9 +213,7 @@ def render_json(result: Result) -> str:
     as ``indent=2`` where it matters, and encoded by the json module's C encoder (``indent``
     forces the pure-Python one, seconds on a report with a hundred thousand items).
     """
-    data = result_to_dict(result)
-    body = ",\n".join(f"  {_ENCODE(k)}: {_pretty(v, 1, FLAT_SECTIONS.get(k, PRETTY_DEPTH))}" for k, v in data.items())
-    return "{\n" + body + "\n}\n"
+    return JsonSections.of(report_data(result)).text()
 
 
 # Sections written one item per line: a report holds a workflow for every script and notebook.
@@ -215,6 +229,56 @@ def _pretty(value: Any, depth: int, flat_at: int = PRETTY_DEPTH) -> str:
         return "{\n" + body + "\n" + "  " * depth + "}"
     body = ",\n".join(pad + _pretty(v, depth + 1, flat_at) for v in value)
     return "[\n" + body + "\n" + "  " * depth + "]"
+
+
+@dataclass(frozen=True, slots=True)
+class JsonSections:
+    """A report's top-level values (``report_data``), each encoded as written and as hashed for the digest.
+
+    Encoding is most of what writing a report costs (a workflow per script and notebook makes
+    megabytes of JSON), and the report of an unchanged re-run differs from the last one only in
+    ``generated_at`` (and ``sources``, which hiding emails rewrites): kept encoded, the other
+    sections are reused as text. The digest covers every section, so it is computed when the
+    text is made, from the canonical encodings (sorted keys), exactly as ``report_digest``.
+    """
+
+    pretty: dict[str, str]  # in report order, as ``render_json`` writes them
+    canonical: dict[str, str]  # the same keys, each value as ``report_digest`` encodes it
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> JsonSections:
+        """The sections of ``report_data(result)``."""
+        encoded = {key: _encoded(key, value) for key, value in data.items()}
+        return cls({k: p for k, (p, _) in encoded.items()}, {k: c for k, (_, c) in encoded.items()})
+
+    def replaced(self, key: str, value: Any) -> JsonSections:
+        """These sections with ``key``'s value replaced (it keeps its place in the report)."""
+        pretty, canonical = _encoded(key, value)
+        return JsonSections({**self.pretty, key: pretty}, {**self.canonical, key: canonical})
+
+    def digest(self) -> str:
+        """``report_digest`` of the report these sections make, hashed section by section."""
+        sha = hashlib.sha256()
+        for i, key in enumerate(sorted(self.canonical)):
+            sha.update(f"{',' if i else '{'}{_ENCODE(key)}:".encode())
+            sha.update(self.canonical[key].encode("utf-8"))
+        sha.update(b"}")
+        return sha.hexdigest()
+
+    def text(self) -> str:
+        """The JSON report text, ``digest`` last (what ``render_json`` returns)."""
+        items = [*self.pretty.items(), ("digest", _ENCODE(self.digest()))]
+        return "{\n" + ",\n".join(f"  {_ENCODE(k)}: {v}" for k, v in items) + "\n}\n"
+
+    def data(self) -> dict[str, Any]:
+        """The report data again (``report_data``'s, without the digest), for ``result_from_dict``."""
+        data: dict[str, Any] = json.loads("{" + ",".join(f"{_ENCODE(k)}:{v}" for k, v in self.pretty.items()) + "}")
+        return data
+
+
+def _encoded(key: str, value: Any) -> tuple[str, str]:
+    """One top-level value of the report: as written (indented to its section's depth) and canonical."""
+    return _pretty(value, 1, FLAT_SECTIONS.get(key, PRETTY_DEPTH)), _CANONICAL(value)
 
 
 # --- dict → Result -------------------------------------------------------------------------
@@ -279,6 +343,11 @@ def _source_from(d: dict[str, Any]) -> SourceInfo:
     )
 
 
+def sources_from_data(data: list[dict[str, Any]]) -> tuple[SourceInfo, ...]:
+    """The sources a report's ``sources`` section describes (``source_data`` read back)."""
+    return tuple(_source_from(s) for s in data)
+
+
 def _problem_from(d: dict[str, Any]) -> Problem:
     return Problem(d["repo"], d["path"], d["reason"], d["kind"], d.get("cell"), d.get("line"))
 
@@ -309,7 +378,7 @@ def result_from_dict(d: dict[str, Any]) -> Result:
             generated_at=d["generated_at"],
             target=d["target"],
             taxonomy=TaxonomyRef(t["name"], t["version"], t["sha256"], t["source"]),
-            sources=tuple(_source_from(s) for s in d["sources"]),
+            sources=sources_from_data(d["sources"]),
             assessments=tuple(_assessment_from(a) for a in d["assessments"]),
             problems=tuple(_problem_from(p) for p in d["problems"]),
             stats={str(k): int(v) for k, v in d.get("stats", {}).items()},

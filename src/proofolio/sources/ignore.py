@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:  # pathspec loads with the first ignore file: most folders have none
+    import pathspec
 
 # Directories that hold tools, caches, dependencies or build output, never the candidate's work.
 SKIP_DIR_NAMES: frozenset[str] = frozenset(
@@ -61,6 +63,8 @@ def is_env_dir(path: str) -> bool:
 
 def parse_ignore_lines(lines: Sequence[str]) -> pathspec.GitIgnoreSpec | None:
     """Compile gitignore lines; a bad line is dropped rather than losing the whole file."""
+    import pathspec
+
     try:
         spec = pathspec.GitIgnoreSpec.from_lines(lines)
     except Exception:  # noqa: BLE001 - pathspec raises several types for malformed patterns

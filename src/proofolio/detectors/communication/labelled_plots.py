@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
 from proofolio.models import Confidence
 
 # resolved call → which label it sets
@@ -63,6 +63,15 @@ ax.set_xlabel("Months")               # detected
         not_detected="Legends, tick labels, annotations, empty labels (plt.title('')), and labels set through a style sheet.",
     )
     node_types = (ast.Call,)
+
+    def wants_call(self, target: CallTarget) -> bool:
+        """Label calls and keyword-labelling calls when resolved; label methods on untyped receivers."""
+        qualified = target.qualified
+        if qualified is not None:
+            return target.confidence is Confidence.HIGH and (
+                qualified in LABEL_CALLS or qualified in KEYWORD_CALLS or qualified.startswith(KEYWORD_CALL_PREFIXES)
+            )
+        return target.method in LABEL_METHODS or target.method in KEYWORD_METHODS
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         assert isinstance(node, ast.Call)

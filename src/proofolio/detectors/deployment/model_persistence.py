@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from proofolio.detectors.base import LOCAL_TYPE_PREFIX, DetectorMeta, FileContext, FileDetector, dotted
+from proofolio.detectors.base import LOCAL_TYPE_PREFIX, CallTarget, DetectorMeta, FileContext, FileDetector, dotted
 from proofolio.detectors.support import is_model_type, looks_like_model_name
 from proofolio.models import Confidence
 
@@ -67,6 +67,13 @@ torch.save(net.state_dict(), "weights.pt")          # detected
 
     def __init__(self) -> None:
         self.fitted: set[str] = set()  # receivers of .fit()/.train() seen so far
+
+    def wants_call(self, target: CallTarget) -> bool:
+        """Fits (remembered receivers), serialisers, model savers and save methods."""
+        method, qualified = target.method, target.qualified
+        if method in FIT_METHODS or method in SAVE_METHODS:
+            return True
+        return qualified is not None and (qualified in GENERIC_DUMPS or qualified in MODEL_SAVES or _mlflow_save(qualified))
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         assert isinstance(node, ast.Call)

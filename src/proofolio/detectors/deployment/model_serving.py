@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from functools import lru_cache
 
-from proofolio.detectors.base import LOCAL_TYPE_PREFIX, DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import LOCAL_TYPE_PREFIX, CallTarget, DetectorMeta, FileContext, FileDetector
 from proofolio.detectors.support import is_model_type
 from proofolio.models import Confidence
 
@@ -93,6 +93,17 @@ def predict(features: Features):
         self.generic_load: str | None = None
         self.predict: str | None = None
         self.predict_node: ast.Call | None = None
+
+    def wants_call(self, target: CallTarget) -> bool:
+        """Resolved app creations and model loads, and predict-like methods."""
+        if target.method in PREDICT_METHODS:
+            return True
+        qualified = target.qualified
+        return (
+            qualified is not None
+            and target.confidence is Confidence.HIGH
+            and (_framework(qualified) is not None or _load_api(qualified) or qualified in GENERIC_LOADS)
+        )
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         assert isinstance(node, ast.Call)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector, qualified_name
+from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector, TextProbe, qualified_name
 from proofolio.detectors.deployment.model_serving import FRAMEWORKS, _load_api
 from proofolio.documents import read_document
 from proofolio.documents.base import Document
@@ -32,6 +32,10 @@ def _imports_web_framework(text: str) -> bool:
 def _may_load_model(text: str) -> bool:
     """Whether the module names a model-loading API (load_model, joblib, torch.load ...): plain substring tests."""
     return any(hint in text for hint in _LOAD_HINTS)
+
+
+WEB_APP = TextProbe(_imports_web_framework, (".py",))
+LOADS_MODEL = TextProbe(_may_load_model, (".py",))
 
 
 def _calls(document: Document) -> list[tuple[ast.Call, str]]:
@@ -86,19 +90,19 @@ def predict(request: Request):
         scope="repo",
     )
 
+    text_probes = (WEB_APP, LOADS_MODEL)
+
     def check(self, repo: RepoContext) -> None:
         if repo.has_evidence("OPS-model-serving"):
             return
-        texts: dict[str, str] = {}  # only the files that build an app or may load a model are kept
-        for path in repo.paths:
-            if path.endswith(".py") and (_imports_web_framework(text := repo.read_text(path)) or _may_load_model(text)):
-                texts[path] = text
-        python = sorted(texts)
-        web_files = [p for p in python if _imports_web_framework(texts[p])]
+        modules = [path for path in repo.paths if path.endswith(".py")]
+        web_files = [path for path in modules if repo.probe(path, WEB_APP)]
         if not web_files:
             return
+        # only the files that build an app or may load a model are read
+        texts = {path: repo.read_text(path) for path in modules if path in web_files or repo.probe(path, LOADS_MODEL)}
         loaders: dict[str, str] = {}
-        for path in python:
+        for path in sorted(texts):
             if path in web_files or not _may_load_model(texts[path]):
                 continue
             document = read_document(path, texts[path].encode("utf-8"))

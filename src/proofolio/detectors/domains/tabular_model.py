@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
 from proofolio.detectors.support import is_model_type
 from proofolio.detectors.support.evaluation_flow import (
     TABLE_READERS,
@@ -49,6 +49,10 @@ model.fit(df[["income", "debt"]], df["default"])   # detected
 
     def __init__(self) -> None:
         self.reads_table = False
+
+    def wants_call(self, target: CallTarget) -> bool:
+        """Only resolved table readers."""
+        return target.qualified in TABLE_READERS and target.confidence is Confidence.HIGH
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not self.reads_table:

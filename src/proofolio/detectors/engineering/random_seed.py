@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector
+from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector, TextProbe
 from proofolio.documents.reader import READABLE_SUFFIXES
 from proofolio.models import Confidence, Severity
 
@@ -37,6 +37,11 @@ def sets_seed(text: str) -> bool:
     return False
 
 
+# Asked of modules by the file pass; a notebook's JSON (outputs and all) runs to megabytes, so
+# notebooks are only read here, and only when no module of the project sets a seed.
+SETS_SEED = TextProbe(sets_seed, (".py",))
+
+
 class NoRandomSeed(RepoDetector):
     meta = DetectorMeta(
         id="SE-no-random-seed",
@@ -61,17 +66,13 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
         remediation="Fix the seeds (random_state=, np.random.seed, torch.manual_seed) so results can be reproduced.",
     )
 
+    text_probes = (SETS_SEED,)
+
     def check(self, repo: RepoContext) -> None:
-        models = sorted(
-            (e for e in repo.file_evidence if e.detector.startswith("MOD-") and e.detector not in DETERMINISTIC),
-            key=lambda e: e.location.sort_key(),
-        )
-        if not models:
+        models = [e for e in repo.file_evidence if e.detector.startswith("MOD-") and e.detector not in DETERMINISTIC]
+        if not models or repo.probe_any((path for path in repo.paths if path.endswith(CODE_SUFFIXES)), SETS_SEED):
             return
-        for path in repo.paths:
-            if path.endswith(CODE_SUFFIXES) and sets_seed(repo.read_text(path)):
-                return
-        first = models[0].location
+        first = min(models, key=lambda e: e.location.sort_key()).location
         repo.emit(
             self.meta, first.path, None, f"{first.path}: models are trained, no seed is set in any file",
             Confidence.MEDIUM, (("files_checked", str(sum(p.endswith(CODE_SUFFIXES) for p in repo.paths))),),

@@ -42,6 +42,8 @@ def reported_metrics(text: str) -> tuple[list[str], list[str]]:
     if _REPORT.search(text):
         keys.append("classification_report")
         lines.append("classification report")
+    if ":" not in text and "=" not in text:  # every metric value follows one: no scan of plain output
+        return keys, lines
     for match in _METRIC_VALUE.finditer(text):
         key = next(k for k, v in match.groupdict().items() if v is not None)
         if key not in keys:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
 from proofolio.detectors.support import cell_span, first_code_line
 from proofolio.models import Confidence
 
@@ -34,6 +34,13 @@ class NotebookPlotOutput(FileDetector):
 
     def __init__(self) -> None:
         self.plot_lines: set[int] = set()
+
+    def wants_call(self, target: CallTarget) -> bool:
+        """Plotting calls: resolved into a plotting package or pandas' plot, or a plot method on an untyped receiver."""
+        qualified = target.qualified
+        if qualified is None:
+            return target.method in PLOT_METHODS
+        return qualified.startswith(PLOT_PREFIXES) or (qualified.startswith("pandas.") and ".plot" in qualified)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if ctx.document.notebook is None:

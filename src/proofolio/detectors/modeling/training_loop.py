@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import ast
 
-from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
 from proofolio.models import Confidence
 
 _DL_PACKAGES = ("torch", "tensorflow", "keras")
+_LOOP_METHODS = frozenset({"backward", "gradient", "step", "apply_gradients"})  # what visit() looks at
 _OPTIMIZER_PREFIXES = ("torch.optim.", "tensorflow.keras.optimizers.", "keras.optimizers.", "transformers.AdamW")
 
 
@@ -45,6 +46,10 @@ for epoch in range(10):            # detected
         self.loops: list[ast.AST] = []
         self.gradients: list[int] = []  # lines computing gradients
         self.steps: list[tuple[int, Confidence, str]] = []  # lines applying them
+
+    def wants_call(self, target: CallTarget) -> bool:
+        """Only method calls named like a backward pass or an optimiser step (target.method is func.attr)."""
+        return target.method in _LOOP_METHODS
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if not isinstance(node, ast.Call):

@@ -6,7 +6,7 @@ import ast
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
-from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
 from proofolio.detectors.support.tutorial_datasets import tutorial_dataset
 from proofolio.models import Confidence
 
@@ -50,6 +50,11 @@ X, y = load_iris(return_X_y=True)    # detected
         not_detected="open()/json.load of files, reading through the candidate's own helper functions, torch.load of weights.",
     )
     node_types = (ast.Call,)
+
+    def wants_call(self, target: CallTarget) -> bool:
+        """Only resolved loaders."""
+        name = target.qualified
+        return name is not None and target.confidence is Confidence.HIGH and _is_loader(name)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         assert isinstance(node, ast.Call)

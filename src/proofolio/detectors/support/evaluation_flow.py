@@ -23,7 +23,7 @@ from fnmatch import fnmatchcase
 from functools import lru_cache
 
 from proofolio.detectors.base import FileContext, dotted
-from proofolio.detectors.treewalk import children, inner_nodes
+from proofolio.detectors.treewalk import inner_nodes, operands
 from proofolio.detectors.support import is_model_type, looks_like_model_name
 
 SPLIT_APIS = frozenset({"sklearn.model_selection.train_test_split", "sklearn.cross_validation.train_test_split"})
@@ -34,7 +34,9 @@ MODEL_METHODS = FIT_METHODS | {
     "inverse_transform", "fit_predict",
 }
 PREDICT_METHODS = frozenset({"predict", "predict_proba", "predict_log_proba", "decision_function", "fit_predict"})
-USE_METHODS = PREDICT_METHODS | {"score", "evaluate"}  # a model used on data after training
+SCORE_METHODS = frozenset({"score", "evaluate"})  # a model scoring itself on data: a metric
+USE_METHODS = PREDICT_METHODS | SCORE_METHODS  # a model used on data after training
+COLLECTING_METHODS = frozenset({"append", "extend", "add", "update"})  # `scores.append(test_score)`
 METRIC_PATTERNS = (
     "sklearn.metrics.*_score", "sklearn.metrics.*_error", "sklearn.metrics.*_loss",
     "sklearn.metrics.classification_report", "sklearn.metrics.confusion_matrix", "sklearn.metrics.roc_curve",
@@ -76,6 +78,17 @@ def matches(name: str | None, patterns: tuple[str, ...]) -> bool:
 
 def is_preprocessor(type_name: str | None) -> bool:
     return matches(type_name, PREPROCESSOR_PATTERNS)
+
+
+@lru_cache(maxsize=4096)
+def _is_metric_api(name: str) -> bool:
+    """A supervised metric (what metric() records); one cached lookup per call, not two over pattern tuples."""
+    return matches(name, METRIC_PATTERNS) and not matches(name, UNSUPERVISED_METRICS)
+
+
+@lru_cache(maxsize=4096)
+def _is_cross_validation(name: str) -> bool:
+    return matches(name, CROSS_VALIDATION_APIS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,30 +206,38 @@ class FlowTracker:
         return known
 
     def _read_names(self, node: ast.AST) -> set[str]:
+        """Every Name and dotted Attribute chain (and its head) in an expression, outside function
+        bodies and the receivers of model methods; run once per assignment, hence written out."""
         found: set[str] = set()
-        stack: list[ast.AST] = [node] if node is not None else []
+        stack: list[ast.AST] = [node]
+        pop, extend, append, add = stack.pop, stack.extend, stack.append, found.add
+        name_type, call_type, attribute_type = ast.Name, ast.Call, ast.Attribute
         while stack:
-            item = stack.pop()
-            if isinstance(item, ast.Call):
-                stack.extend(item.args)
-                stack.extend(k.value for k in item.keywords)
-                func = item.func
-                if isinstance(func, ast.Attribute) and func.attr not in MODEL_METHODS:
-                    stack.append(func.value)
+            item = pop()
+            kind = item.__class__
+            if kind is name_type:
+                add(item.id)  # type: ignore[attr-defined]
                 continue
-            if isinstance(item, (ast.Lambda, ast.FunctionDef)):
+            if kind is call_type:
+                extend(item.args)  # type: ignore[attr-defined]
+                extend([k.value for k in item.keywords])  # type: ignore[attr-defined]
+                func = item.func  # type: ignore[attr-defined]
+                if func.__class__ is attribute_type and func.attr not in MODEL_METHODS:
+                    append(func.value)
                 continue
-            name = dotted(item) if isinstance(item, (ast.Name, ast.Attribute)) else None
-            if name is not None:
-                found.add(name)
-                head = name.split(".", 1)[0]
-                found.add(head)
-                if isinstance(item, ast.Name):
-                    continue
-            stack.extend(children(item))
+            if kind is attribute_type:
+                name = dotted(item)
+                if name is not None:
+                    add(name)
+                    add(name.split(".", 1)[0])
+            elif kind is ast.Lambda or kind is ast.FunctionDef:
+                continue
+            extend(operands(item))
         return found
 
     def role(self, node: ast.AST | None) -> str | None:
+        if not self.roles:  # nothing was split yet: no data has a role (most assignments of a file)
+            return None
         return _combine({self.roles[n] for n in self.names(node) if n in self.roles})
 
     def ancestors(self, names: set[str]) -> frozenset[str]:
@@ -255,9 +276,10 @@ class FlowTracker:
                     return
 
     def _test_score_in(self, node: ast.AST) -> int | None:
-        for name in self.names(node):
-            if name in self.test_scores:
-                return self.test_scores[name]
+        if self.test_scores:
+            for name in self.names(node):
+                if name in self.test_scores:
+                    return self.test_scores[name]
         known = self._metric_of
         for item in inner_nodes(node):
             if item.__class__ is ast.Call:
@@ -269,44 +291,49 @@ class FlowTracker:
 
     def _test_score_held_by(self, value: ast.AST) -> int | None:
         """_test_score_in for an assignment's value, from what the walk saw of its calls."""
-        for name in self.names(value):
-            if name in self.test_scores:
-                return self.test_scores[name]
+        if self.test_scores:
+            for name in self.names(value):
+                if name in self.test_scores:
+                    return self.test_scores[name]
         return self._test_metric_line
 
     def call(self, node: ast.Call) -> None:
         func = node.func
-        qualified = self.qualified(node)
-        if matches(qualified, CROSS_VALIDATION_APIS):
-            self.flow.cross_validation = True
-        if qualified in TABLE_READERS:
-            self._reads_table = True
-        method = func.attr if isinstance(func, ast.Attribute) else None
+        # the engine just resolved this call (ctx.call_target remembers it): kept for later questions
+        qualified = self._qualified[id(node)] = self.ctx.call_target(node).qualified
+        if qualified is not None:
+            if _is_cross_validation(qualified):
+                self.flow.cross_validation = True
+            if qualified in TABLE_READERS:
+                self._reads_table = True
+        attribute = func.__class__ is ast.Attribute
+        method = func.attr if attribute else None  # type: ignore[attr-defined]
         if method in FIT_METHODS:
             self.fit(node, func)  # type: ignore[arg-type]
             if any(k.arg in ("validation_data", "validation_split", "eval_set") for k in node.keywords):
                 self.flow.cross_validation = True  # Keras/XGBoost report held-out metrics while fitting
-        metric = self._metric_of[id(node)] = self.metric(node)
-        if metric is not None and metric.role == "test" and self._test_metric_line is None:
-            self._test_metric_line = node.lineno
-        if isinstance(func, ast.Attribute) and method in USE_METHODS:
-            receiver = dotted(func.value)
+        if (qualified is not None and _is_metric_api(qualified)) or (method in SCORE_METHODS and node.args):
+            metric = self._metric_of[id(node)] = self.metric(node)
+            if metric is not None and metric.role == "test" and self._test_metric_line is None:
+                self._test_metric_line = node.lineno
+        # else metric() is None, now and whenever _test_score_in asks again: most calls stop here
+        if method in USE_METHODS:
+            receiver = dotted(func.value)  # type: ignore[attr-defined]
             if receiver is not None:
                 self.flow.uses.append(Use(node.lineno, receiver, self.role(_data_arg(node))))
-        if isinstance(func, (ast.Name, ast.Attribute)):
-            last = func.id if isinstance(func, ast.Name) else func.attr
-            if last in SELECTORS and (qualified is None or not qualified.startswith("sklearn.")):
-                inside = [*node.args, *(k.value for k in node.keywords)]
-                if isinstance(func, ast.Attribute):
-                    inside.append(func.value)
-                for arg in inside:
-                    line = self._test_score_in(arg)
-                    if line is not None:
-                        self.flow.selections.append((node, line))
-                        break
-        if isinstance(func, ast.Attribute) and method in ("append", "extend", "add", "update") and node.args:
+        last = method if attribute else (func.id if func.__class__ is ast.Name else None)  # type: ignore[attr-defined]
+        if last in SELECTORS and (qualified is None or not qualified.startswith("sklearn.")):
+            inside = [*node.args, *(k.value for k in node.keywords)]
+            if attribute:
+                inside.append(func.value)  # type: ignore[attr-defined]
+            for arg in inside:
+                line = self._test_score_in(arg)
+                if line is not None:
+                    self.flow.selections.append((node, line))
+                    break
+        if method in COLLECTING_METHODS and node.args:
             line = self._test_score_in(node.args[0])
-            target = dotted(func.value)
+            target = dotted(func.value)  # type: ignore[attr-defined]
             if line is not None and target is not None:
                 self.test_scores[target] = line
 
@@ -332,10 +359,10 @@ class FlowTracker:
     def metric(self, node: ast.Call, record: bool = True) -> Metric | None:
         qualified = self.qualified(node)
         func = node.func
-        if matches(qualified, METRIC_PATTERNS) and not matches(qualified, UNSUPERVISED_METRICS):
+        if qualified is not None and _is_metric_api(qualified):
             args = [*node.args, *(k.value for k in node.keywords)]
             api = qualified or ""
-        elif isinstance(func, ast.Attribute) and func.attr in ("score", "evaluate") and node.args:
+        elif isinstance(func, ast.Attribute) and func.attr in SCORE_METHODS and node.args:
             receiver = dotted(func.value)
             receiver_type = self.type_of(func.value)
             if (receiver_type or "").startswith(UNSUPERVISED_PREFIXES):
@@ -361,6 +388,8 @@ class FlowTracker:
 
     def _predicts_on_fit_data(self, node: ast.AST) -> bool:
         """`model.predict(X)` (inline or through `y_pred = ...`) where `model.fit(X, y)` came before."""
+        if not self.fitted_on:  # both ways need a model fitted earlier: no walk of the arguments
+            return False
         for item in ast.walk(node):
             if isinstance(item, ast.Call) and isinstance(item.func, ast.Attribute) and item.func.attr in PREDICT_METHODS:
                 receiver = dotted(item.func.value)

@@ -7,6 +7,7 @@ report keeps such evidence and says so (docs/scoring.md).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # normalised key (lowercase, no separators) → display name; longer keys are tried first
 TUTORIAL_DATASETS: dict[str, str] = {
@@ -35,12 +36,23 @@ _KEYS = sorted(TUTORIAL_DATASETS, key=len, reverse=True)
 _TOKEN = re.compile(r"[^a-z0-9]+")
 
 
+CACHED_TEXT_CHARS = 256  # longer texts (a string literal of any size) are not kept in the cache
+
+
 def tutorial_dataset(text: str) -> str | None:
     """`sklearn.datasets.load_iris` → Iris, `data/titanic/train.csv` → Titanic, `sales.csv` → None.
 
     Words are matched from their start (`winequality-red.csv` is Wine, `swine.csv` is not),
-    alone or joined with the next words (`fetch_california_housing`).
+    alone or joined with the next words (`fetch_california_housing`). Cached for short texts:
+    every loader call asks, and a project loads the same few names and paths again and again.
     """
+    if len(text) > CACHED_TEXT_CHARS:
+        return _tutorial_dataset.__wrapped__(text)
+    return _tutorial_dataset(text)
+
+
+@lru_cache(maxsize=4096)
+def _tutorial_dataset(text: str) -> str | None:
     tokens = [t for t in _TOKEN.split(text.lower()) if t]
     candidates = [
         "".join(tokens[i : i + n]) for n in (3, 2, 1) for i in range(len(tokens) - n + 1)
