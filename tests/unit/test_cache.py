@@ -290,21 +290,22 @@ def test_a_probe_that_raises_leaves_the_question_to_the_repository_detector() ->
     assert answer_probes("a.py", b"seed", (fine, TextProbe(broken, (".py",)))) is None
 
 
-def _damage_pages(db: Path) -> None:
-    """Scribble over every page but the header and schema pages: opening works, reading the rows fails."""
-    data = bytearray(db.read_bytes())
-    for offset in range(2 * 4096, len(data), 4096):
-        data[offset : offset + 64] = b"\xff" * 64
-    db.write_bytes(bytes(data))
-
-
-def test_damage_found_on_a_read_discards_the_cache_with_a_warning_and_rebuilds_it(tmp_path: Path) -> None:
-    """Opening no longer reads the whole file (PRAGMA quick_check): damage is handled where SQLite meets it."""
+def _damaged_cache(tmp_path: Path) -> Path:
+    """A cache of 400 rows, every page but the header and schema pages scribbled over: opening works, reading the rows fails."""
     db = tmp_path / "results.sqlite"
     cache = ResultCache(db)
     cache.put_many([(f"k{i:04d}", "v" * 3000) for i in range(400)])
     cache.close()
-    _damage_pages(db)
+    data = bytearray(db.read_bytes())
+    for offset in range(2 * 4096, len(data), 4096):
+        data[offset : offset + 64] = b"\xff" * 64
+    db.write_bytes(bytes(data))
+    return db
+
+
+def test_damage_found_on_a_read_discards_the_cache_with_a_warning_and_rebuilds_it(tmp_path: Path) -> None:
+    """Opening no longer reads the whole file (PRAGMA quick_check): damage is handled where SQLite meets it."""
+    db = _damaged_cache(tmp_path)
     worker = ResultCache(db, verify=False)  # a worker only misses: the parent repairs
     assert worker.get("k0010") is None and db.stat().st_size > 1_000_000
     worker.close()
@@ -318,11 +319,7 @@ def test_damage_found_on_a_read_discards_the_cache_with_a_warning_and_rebuilds_i
 
 
 def test_damage_found_on_a_write_stores_into_the_rebuilt_cache(tmp_path: Path) -> None:
-    db = tmp_path / "results.sqlite"
-    cache = ResultCache(db)
-    cache.put_many([(f"k{i:04d}", "v" * 3000) for i in range(400)])
-    cache.close()
-    _damage_pages(db)
+    db = _damaged_cache(tmp_path)
     cache = ResultCache(db)
     with pytest.warns(UserWarning, match="corrupt"):
         cache.put_many([("k0001", "new")])
