@@ -24,7 +24,7 @@ from proofolio.detectors.registry import Registry, default_registry, detector_mo
 from proofolio.documents import read_document
 from proofolio.documents.base import Document, DocumentProblem
 from proofolio.limits import DEFAULT_READ_LIMITS, ReadLimits
-from proofolio.models import Evidence, compact
+from proofolio.models import Evidence
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -90,7 +90,8 @@ class FileTask:
 @dataclass(frozen=True, slots=True)
 class FileOutcome:
     path: str
-    # strings shared (models.compact) whichever way it came: found here, by a worker or in the cache
+    # strings shared (models.compact) whichever way it came: emitted so (FileContext.emit), rebuilt so
+    # from a worker (Evidence.__reduce__) or from the cache (cache.decode_result)
     evidence: tuple[Evidence, ...] = ()
     problems: tuple[DocumentProblem, ...] = ()
     kind: str = "python"  # or "notebook"
@@ -247,13 +248,6 @@ def chunk_size(tasks: int, jobs: int) -> int:
     return max(CHUNK_SIZE, min(MAX_CHUNK_SIZE, tasks // (jobs * CHUNKS_PER_WORKER)))
 
 
-def _shared(outcome: FileOutcome) -> FileOutcome:
-    """An outcome found in this process, its evidence's strings shared like a worker's or the cache's."""
-    if not outcome.evidence:
-        return outcome
-    return replace(outcome, evidence=tuple(map(compact, outcome.evidence)))
-
-
 def default_jobs() -> int:
     """The number of cores this process may use."""
     try:
@@ -315,7 +309,7 @@ class FileRunner:
                     yield _cached_outcome(task, value)
                     continue
                 # gone since it was seen (another run rebuilt the cache): analysed here instead
-                outcome = _shared(run_task(replace(task, looked_up=True), self.config))
+                outcome = run_task(replace(task, looked_up=True), self.config)
             else:
                 outcome = next(analysed)
             if outcome.cache_row is not None:
@@ -414,7 +408,7 @@ class FileRunner:
 
     def _analyse(self, tasks: list[FileTask]) -> Iterator[FileOutcome]:
         if self.jobs == 1 or len(tasks) < 2:
-            return (_shared(run_task(t, self.config)) for t in tasks)
+            return (run_task(t, self.config) for t in tasks)
         return self._ready_pool().map(run_task, tasks, chunksize=chunk_size(len(tasks), self.jobs))
 
     def close(self) -> None:

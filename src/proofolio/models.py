@@ -122,9 +122,9 @@ def compact(item: Evidence) -> Evidence:
 
     A run keeps every evidence item until scoring, and items built from separate strings each
     carry private copies: interning roughly halves what a hundred thousand items hold. What is
-    shared already is kept, not rebuilt: items decoded from the cache or sent by a worker come
-    shared (cache.decode_result, _unpickled_evidence), those found in this process share their
-    location.
+    shared already is kept, not rebuilt. Every item of a run comes shared already (emitted by
+    FileContext.emit, decoded by cache.decode_result, sent by a worker: _unpickled_evidence), so
+    this serves items built elsewhere (tests, tools) and says what "shared" means.
     """
     share = sys.intern
     loc = item.location

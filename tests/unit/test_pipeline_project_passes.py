@@ -298,3 +298,21 @@ def test_probe_any_takes_the_file_pass_answers_first_and_reads_the_rest_in_order
     reads.clear()
     assert not RepoContext(source, (), probed={"b.py": frozenset()}).probe_any(["b.py"], SETS_SEED) and reads == []
     assert RepoContext(source, ()).probe_any(paths, SETS_SEED) and reads == ["a.ipynb"]  # no answers: read in order
+
+
+def test_evidence_is_emitted_with_its_strings_shared() -> None:
+    """What compact would share (ids, skill, repo, path, values) is shared as it is emitted: nothing is rebuilt later."""
+    import sys
+
+    from proofolio.detectors.engine import detect_file
+    from proofolio.detectors.registry import default_registry
+    from proofolio.documents import read_document
+    from proofolio.models import compact
+
+    for text in ("my-repo", "src/train.py", "pandas.read_csv", "pandas.DataFrame.dropna"):
+        sys.intern("".join(text))  # interned copies exist: the emitted strings must be those, not equal ones
+    name = "".join(["src/", "train.py"])  # noqa: FLY002 - built at run time: not the interned copy
+    document = read_document(name, "\n".join(CELLS).encode())
+    evidence, problems = detect_file(document, default_registry().file_detectors(), "".join(["my", "-repo"]), None)  # noqa: FLY002
+    assert not problems and {"PRE-data-loading", "PRE-missing-values", "EVAL-train-test-split"} <= {e.detector for e in evidence}
+    assert all(compact(e) is e for e in evidence)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar, NamedTuple
@@ -17,7 +18,7 @@ from typing import ClassVar, NamedTuple
 from proofolio.digest import lines_sha256
 from proofolio.documents.base import Document
 from proofolio.documents.imports import ImportMap
-from proofolio.models import Confidence, Evidence, Location, Severity
+from proofolio.models import Confidence, Evidence, Location, Severity, shared_values
 from proofolio.sources.base import Source
 
 
@@ -38,6 +39,13 @@ class DetectorMeta:
     # Negative signals (leakage, scoring on training data): how much they weigh and the fix.
     severity: Severity | None = None
     remediation: str | None = None
+
+    def __post_init__(self) -> None:
+        """Its id, skill and fix shared (sys.intern): every evidence item it emits carries them."""
+        for name in ("id", "skill", "remediation"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, sys.intern(value))
 
 
 # Call targets whose result has a known type, so `df = pd.read_csv(...)`; `df.fillna()`
@@ -347,16 +355,17 @@ class FileContext:
         """Where ``line`` of the joined source stands; with ``cell``, lines are already inside that cell
         (e.g. a markdown cell, which is not part of the joined code)."""
         doc = self.document
+        path = sys.intern(doc.path)
         if cell is not None:
-            return Location(self.repo, self.commit, doc.path, line, end_line if end_line != line else None, cell)
+            return Location(self.repo, self.commit, path, line, end_line if end_line != line else None, cell)
         if line is None:
-            return Location(self.repo, self.commit, doc.path, None)
+            return Location(self.repo, self.commit, path, None)
         cell, cell_line = doc.cell_position(line)
         end = None
         if end_line is not None and end_line != line:
             end_cell, end_cell_line = doc.cell_position(end_line)
             end = end_cell_line if end_cell == cell else None
-        return Location(self.repo, self.commit, doc.path, cell_line, end, cell)
+        return Location(self.repo, self.commit, path, cell_line, end, cell)
 
     def emit(
         self,
@@ -389,14 +398,15 @@ class FileContext:
             cited = lines_sha256(self.document.lines[line - 1 : end_line or line])
         else:
             cited = lines_sha256(snippet.splitlines())
+        # strings shared as models.compact shares them: found here, an item is never rebuilt for it
         self.evidence.append(
             Evidence(
                 detector=meta.id,
-                skill=skill or meta.skill,
+                skill=sys.intern(skill) if skill else meta.skill,
                 location=self.location(line, end_line, cell),
                 snippet=snippet,
                 confidence=confidence,
-                values=tuple(values),
+                values=shared_values(tuple(values)),
                 authored_share=self.authored_share,
                 severity=meta.severity,
                 remediation=meta.remediation,

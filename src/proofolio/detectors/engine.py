@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Sequence
 
 from proofolio.detectors.base import CallTarget, FileContext, FileDetector
@@ -41,7 +42,8 @@ def detect_file(
     authored_share: float | None = None,
 ) -> tuple[list[Evidence], list[DocumentProblem]]:
     """All evidence the detectors find in one document, and the detectors that failed on it."""
-    ctx = FileContext(document, repo, commit, authored_share)
+    # shared strings in every Location (models.compact): a task's are already, a caller's may not be
+    ctx = FileContext(document, sys.intern(repo), sys.intern(commit) if commit else commit, authored_share)
     problems: list[DocumentProblem] = []
     tracker = None
     if any(d.uses_flow for d in detectors):
