@@ -3,7 +3,8 @@
 Measures, on the same corpus: the floor (json.loads of every notebook + ast.parse of every
 code unit, nothing else), proofolio cold with --jobs 1 and --jobs N, and warm (same cache);
 prints files/s, MB/s, peak RSS and the ratios, checks the targets, writes bench/results.json.
-Shared, noisy machines: each figure is the median of REPEAT runs (default 3; 1 for scale > 1).
+Shared, noisy machines: each figure is the median of REPEAT runs (default 3; 1 for scale > 1);
+cold/floor and jobs1/jobsN are medians of ratios taken within one round (floor, cold 1, cold N).
 """
 
 from __future__ import annotations
@@ -112,16 +113,17 @@ def main() -> int:
         size_mb = sum(p.stat().st_size for p in files) / 1e6
         for path in files:  # into the page cache: the first timed run must not be the only one reading the disk
             path.read_bytes()
-        floor_s = statistics.median(floor(corpus) for _ in range(repeat))
 
-        def cold(j: int):  # type: ignore[no-untyped-def]
-            def once() -> tuple[float, float]:
-                cache = work / f"cache-cold-{j}-{time.monotonic_ns()}"
-                return proofolio(corpus, cache, j)
-            return once
+        def cold(j: int) -> tuple[float, float]:
+            return proofolio(corpus, work / f"cache-cold-{j}-{time.monotonic_ns()}", j)
 
-        cold1 = median_of(repeat, cold(1))
-        coldn = median_of(repeat, cold(jobs))
+        # Rounds of (floor, cold --jobs 1, cold --jobs N): this machine's speed drifts by a third
+        # within minutes, so each ratio is taken within a round and the median of the rounds'
+        # ratios is reported (the seconds are the medians of each column).
+        rounds = [(floor(corpus), cold(1), cold(jobs)) for _ in range(repeat)]
+        floor_s = statistics.median(f for f, _, _ in rounds)
+        cold1 = statistics.median(c[0] for _, c, _ in rounds), max(c[1] for _, c, _ in rounds)
+        coldn = statistics.median(c[0] for _, _, c in rounds), max(c[1] for _, _, c in rounds)
         warm_cache = work / "cache-warm"
         proofolio(corpus, warm_cache, jobs)  # fill it
         warm = median_of(repeat, lambda: proofolio(corpus, warm_cache, jobs))
@@ -133,8 +135,8 @@ def main() -> int:
                 "warm, 1 file edited": edited}
         ratios = {
             "edited_vs_cold": edited[0] / coldn[0],
-            "cold_vs_floor": cold1[0] / floor_s,
-            "jobs_speedup": cold1[0] / coldn[0],
+            "cold_vs_floor": statistics.median(c[0] / f for f, c, _ in rounds),
+            "jobs_speedup": statistics.median(c1[0] / cn[0] for _, c1, cn in rounds),
             "warm_vs_cold": warm[0] / coldn[0],
             "peak_rss_mb": max(cold1[1], coldn[1], warm[1]),
         }

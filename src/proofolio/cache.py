@@ -21,11 +21,13 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from proofolio import __version__
-from proofolio.documents.base import DocumentProblem
 from proofolio.models import Confidence, Evidence, Location, Severity, shared_values
+
+if TYPE_CHECKING:
+    from proofolio.documents.base import DocumentProblem
 
 CACHE_FORMAT = 2  # 2: evidence stored as positional arrays, not keyed objects
 _SCHEMA = """
@@ -120,6 +122,10 @@ def encode_result(evidence: tuple[Evidence, ...], problems: tuple[DocumentProble
 def decode_result(
     text: str, repo: str, commit: str | None, share: float | None
 ) -> tuple[tuple[Evidence, ...], tuple[DocumentProblem, ...], dict[str, Any]]:
+    from proofolio.documents.base import (
+        DocumentProblem,  # the readers load only when a file is read
+    )
+
     data = json.loads(text)
     evidence = tuple([_evidence_from(row, repo, commit, share) for row in data["evidence"]])
     problems = tuple([DocumentProblem(k, r, c, ln) for k, r, c, ln in data["problems"]])

@@ -17,17 +17,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from proofolio.cache import LOOKUP_BATCH, ResultCache, cache_key, content_sha256, decode_result, encode_result, tool_fingerprint
-from proofolio.detectors.base import READ_TEXT_LIMIT, TextProbe
-from proofolio.detectors.engine import detect_file
-from proofolio.detectors.registry import Registry, default_registry, detector_modules
-from proofolio.documents import read_document
-from proofolio.documents.base import Document, DocumentProblem
+from proofolio.cache import (
+    LOOKUP_BATCH,
+    ResultCache,
+    cache_key,
+    content_sha256,
+    decode_result,
+    encode_result,
+    tool_fingerprint,
+)
 from proofolio.limits import DEFAULT_READ_LIMITS, ReadLimits
 from proofolio.models import Evidence
 
+# The readers and detectors are imported where files are analysed: a run answered from the
+# cache (an unchanged portfolio re-run) never loads them.
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from proofolio.detectors.base import TextProbe
+    from proofolio.detectors.registry import Registry
+    from proofolio.documents.base import Document, DocumentProblem
 
 @dataclass(frozen=True, slots=True)
 class FileAnalysis:
@@ -64,6 +73,8 @@ def analyze_file(
     document: Document, registry: Registry, repo: str, commit: str | None, authored_share: float | None
 ) -> FileAnalysis:
     """Every file detector over one document."""
+    from proofolio.detectors.engine import detect_file
+
     evidence, problems = detect_file(document, registry.file_detectors(), repo, commit, authored_share)
     return FileAnalysis(tuple(evidence), (*document.problems, *problems), code_fingerprint(document))
 
@@ -118,6 +129,8 @@ class WorkerConfig:
     @property
     def registry(self) -> Registry:
         if self._registry is None:
+            from proofolio.detectors.registry import default_registry
+
             base = default_registry()
             self._registry = base.select(self.select) if self.select else base
         return self._registry
@@ -197,6 +210,8 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
             data = Path(task.abspath).read_bytes()
     except OSError as exc:
         return FileOutcome(task.path, failure=("unreadable", f"cannot read: {exc.strerror or exc}"))
+    from proofolio.documents.reader import read_document
+
     try:
         probes = answer_probes(task.path, data, config.registry.text_probes)
         document = read_document(task.path, data, config.limits)
@@ -224,6 +239,8 @@ def answer_probes(path: str, data: bytes, probes: Sequence[TextProbe]) -> frozen
     asked = [probe for probe in probes if path.endswith(probe.suffixes)]
     if not asked:
         return frozenset()
+    from proofolio.detectors.base import READ_TEXT_LIMIT
+
     text = data[:READ_TEXT_LIMIT].decode("utf-8", errors="replace")
     try:
         return frozenset(probe.key for probe in asked if probe.check(text))
@@ -403,7 +420,9 @@ class FileRunner:
         # process forked while another thread holds a lock can deadlock (seen: a hung run).
         context = multiprocessing.get_context("forkserver")
         # the detectors too: every worker forked from the server then has them loaded
-        context.set_forkserver_preload(["proofolio.filework", *detector_modules()])
+        from proofolio.detectors.registry import detector_modules
+
+        context.set_forkserver_preload(["proofolio.filework", "proofolio.documents.reader", *detector_modules()])
         return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker, initargs=(worker_config,))
 
     def _analyse(self, tasks: list[FileTask]) -> Iterator[FileOutcome]:

@@ -14,18 +14,26 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from proofolio import __version__
-from proofolio.detectors.base import RepoContext
-from proofolio.detectors.registry import Registry, default_registry
-from proofolio.documents.reader import READABLE_SUFFIXES
 from proofolio.cache import decode_project, encode_project
-from proofolio.filework import FileOutcome, FileRunner, FileTask, WorkerConfig, stat_signature
+from proofolio.documents.kinds import READABLE_SUFFIXES
+from proofolio.filework import (
+    FileOutcome,
+    FileRunner,
+    FileTask,
+    WorkerConfig,
+    stat_signature,
+)
 from proofolio.models import Evidence, Problem, Result, SourceInfo, compact  # noqa: F401  (compact: its old home)
 from proofolio.scoring import assess
 from proofolio.sources.base import Source, SourceFile
 from proofolio.taxonomy import Taxonomy, load_default_taxonomy
 from proofolio.workflow import workflows
+
+if TYPE_CHECKING:
+    from proofolio.detectors.registry import Registry
 
 SCHEMA_VERSION = "1.0"
 
@@ -153,6 +161,10 @@ def _repo_evidence(
     stored = cache.get(key) if key is not None else None
     if stored is not None:
         return decode_project(stored)
+    from proofolio.project_files import (
+        ProjectFiles,  # the detectors load only when a project is analysed
+    )
+
     repo = ProjectFiles(source, tuple(result.evidence), probed=probed or {})
     failed = False
     for detector in registry.repo_detectors():
@@ -166,34 +178,6 @@ def _repo_evidence(
     if key is not None and not failed:
         cache.put_many([(key, encode_project(repo.evidence))])
     return repo.evidence
-
-
-# Characters of file text one project's repository detectors share; files read beyond it are read again.
-MEMO_CHARS = 8_000_000
-
-
-@dataclass(slots=True)
-class ProjectFiles(RepoContext):
-    """A RepoContext that reads each file once for all the repository detectors of a project.
-
-    Several detectors read the same files (a README three times, setup.py up to five, every
-    module twice) and ``emit`` reads a file again for the lines it cites. The texts are kept,
-    up to MEMO_CHARS, while the project's detectors run, then dropped with the context.
-    """
-
-    _texts: dict[tuple[str, int | None], str] = field(default_factory=dict)
-    _kept: int = 0
-
-    def read_text(self, path: str, limit: int | None = None) -> str:
-        """RepoContext.read_text (its default limit when ``limit`` is None), remembered."""
-        key = (path, limit)
-        text = self._texts.get(key)
-        if text is None:
-            text = RepoContext.read_text(self, path) if limit is None else RepoContext.read_text(self, path, limit)
-            if self._kept + len(text) <= MEMO_CHARS:
-                self._texts[key] = text
-                self._kept += len(text)
-        return text
 
 
 def project_identity(source: Source) -> str | None:
@@ -252,7 +236,12 @@ def analyze_sources(
 ) -> Result:
     """Analyse every project and score the evidence against the taxonomy."""
     options = options or AnalyzeOptions()
-    registry = options.registry or default_registry()
+    if options.registry is None:
+        from proofolio.detectors.registry import default_registry
+
+        registry = default_registry()
+    else:
+        registry = options.registry
     taxonomy = options.taxonomy or load_default_taxonomy()
     analyses, duplicates = gather(sources, registry, options.progress, options.runner)
     evidence = [e for a in analyses for e in a.evidence]

@@ -159,15 +159,17 @@ def _repo_run(context_class: type, source, evidence) -> tuple[list, list[str]]: 
 
 def test_repository_detectors_read_each_file_once_and_find_the_same(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """ProjectFiles shares file texts between the repository detectors; past MEMO_CHARS it reads again."""
-    from proofolio import pipeline
+    from proofolio import project_files
     from proofolio.detectors.base import RepoContext
+    from proofolio.detectors.registry import default_registry
     from proofolio.filework import FileRunner, WorkerConfig
-    from proofolio.pipeline import ProjectFiles, analyze_batch
+    from proofolio.pipeline import analyze_batch
+    from proofolio.project_files import ProjectFiles
 
     root = tmp_path / "churn"
     _repo_project(root)
     [source] = LocalCollector(root).collect()
-    registry = pipeline.default_registry()
+    registry = default_registry()
     [analysis] = analyze_batch([source], registry, runner=FileRunner(1, WorkerConfig()))
     repo_level = {d.meta.id for d in registry.repo_detectors()}
     files = tuple(e for e in analysis.evidence if e.detector not in repo_level)
@@ -176,7 +178,7 @@ def test_repository_detectors_read_each_file_once_and_find_the_same(tmp_path: Pa
     assert found == expected
     assert {e.detector for e in found} >= {"COM-readme", "PY-packaging", "SE-dependencies", "OPS-model-serving-project"}
     assert sorted(reads) == sorted(set(plain_reads)) and len(plain_reads) > len(reads)
-    monkeypatch.setattr(pipeline, "MEMO_CHARS", 100)  # room for the smallest files only
+    monkeypatch.setattr(project_files, "MEMO_CHARS", 100)  # room for the smallest files only
     bounded, bounded_reads = _repo_run(ProjectFiles, source, files)
     assert bounded == expected and len(reads) < len(bounded_reads) <= len(plain_reads)
 
@@ -235,8 +237,8 @@ def _count_reads(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_repository_detectors_read_only_the_modules_the_file_pass_flagged(tmp_path: Path, monkeypatch, jobs: int) -> None:  # type: ignore[no-untyped-def]
     """SE-no-random-seed and OPS-model-serving-project ask a question of every module; the file pass answers it."""
-    from proofolio import pipeline
     from proofolio.detectors.base import RepoContext
+    from proofolio.detectors.registry import default_registry
     from proofolio.filework import FileRunner, WorkerConfig
     from proofolio.pipeline import analyze_batch
 
@@ -244,7 +246,7 @@ def test_repository_detectors_read_only_the_modules_the_file_pass_flagged(tmp_pa
     _repo_project(root)
     (root / "features.py").write_text("import pandas as pd\n\ndef clean(df):\n    return df.dropna()\n")
     [source] = LocalCollector(root).collect()
-    registry = pipeline.default_registry()
+    registry = default_registry()
     reads = _count_reads(monkeypatch)
     with FileRunner(jobs, WorkerConfig()) as runner:
         [analysis] = analyze_batch([source], registry, runner=runner)

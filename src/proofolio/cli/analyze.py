@@ -11,14 +11,19 @@ from typing import TYPE_CHECKING
 import click
 
 from proofolio.cli.common import UserError, load_taxonomy_option
-from proofolio.detectors.registry import Registry, default_registry
 from proofolio.filework import FileRunner, WorkerConfig, default_jobs
 from proofolio.limits import ReadLimits, human_bytes
 from proofolio.models import Result
 from proofolio.pipeline import AnalyzeOptions, analyze_sources
 from proofolio.privacy import hide_report_emails
 from proofolio.progress import Stages, stage_bars
-from proofolio.reporters import FORMATS, SUFFIX_FORMATS, Report, format_for_path, write_report
+from proofolio.reporters import (
+    FORMATS,
+    SUFFIX_FORMATS,
+    Report,
+    format_for_path,
+    write_report,
+)
 from proofolio.rerun import report_or_recall
 from proofolio.sources.base import Source
 from proofolio.sources.local import CollectLimits, LocalCollector, TargetError
@@ -27,6 +32,7 @@ from proofolio.sources.targets import GitHubTarget, TargetSyntaxError, parse_tar
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from proofolio.detectors.registry import Registry
     from proofolio.sources.github import GitHubOptions
 
 FORMAT_CHOICES = ("terminal", *sorted(FORMATS))
@@ -164,6 +170,8 @@ def _selected_registry(select: tuple[str, ...]) -> Registry | None:
     """
     if not select:
         return None
+    from proofolio.detectors.registry import default_registry
+
     registry = default_registry().select(select)
     if not registry.metas():
         raise UserError(f"--select {' '.join(select)} matches no detector (see `proofolio detectors`)")

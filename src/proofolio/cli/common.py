@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from proofolio.detectors.registry import default_registry
 from proofolio.taxonomy import Taxonomy, TaxonomyError, load_default_taxonomy, load_taxonomy
 
 
@@ -27,6 +26,8 @@ def load_taxonomy_option(path: str | None) -> Taxonomy:
     try:
         if path is None:
             return load_default_taxonomy()
+        from proofolio.detectors.registry import default_registry
+
         return load_taxonomy(path, [m.id for m in default_registry().metas()])
     except TaxonomyError as exc:
         raise UserError(str(exc)) from None

@@ -19,7 +19,13 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from proofolio.documents.base import CellOutputs, CodeCell, DocumentProblem, MarkdownCell, NotebookInfo
+from proofolio.documents.base import (
+    CellOutputs,
+    CodeCell,
+    DocumentProblem,
+    MarkdownCell,
+    NotebookInfo,
+)
 from proofolio.documents.magics import neutralise_cell
 from proofolio.documents.python import parse_source, rewrite_python2
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from proofolio.documents.reader import LFS_POINTER_MAX_BYTES, READABLE_SUFFIXES, lfs_pointer
+from proofolio.documents.kinds import LFS_POINTER_MAX_BYTES, READABLE_SUFFIXES, lfs_pointer
 from proofolio.models import Problem, SourceInfo
 from proofolio.sources.base import Source, SourceFile
 from proofolio.sources.git import GitFailure, GitRepo, History, RepoState, TreeState, enclosing_work_tree
