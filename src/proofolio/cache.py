@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import sys
 import warnings
 from collections.abc import Sequence
 from functools import cache
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from proofolio import __version__
-from proofolio.models import Confidence, Evidence, Location, Severity, shared_values
+from proofolio.models import Evidence, shared_evidence
 
 if TYPE_CHECKING:
     from proofolio.documents.base import DocumentProblem
@@ -91,18 +90,12 @@ def _evidence_to(e: Evidence) -> list[Any]:
     ]
 
 
-_CONFIDENCE = {c.value: c for c in Confidence}  # dict lookups: Enum(value) is slow at 100k items
-_SEVERITY = {s.value: s for s in Severity}
-
-
 def _evidence_from(row: list[Any], repo: str, commit: str | None, share: float | None) -> Evidence:
     """One stored item, its repeated strings shared as it is built (models.compact then keeps it as it is)."""
     detector, skill, path, line, end_line, cell, snippet, confidence, values, severity, remediation, cited = row
-    intern = sys.intern
-    return Evidence(
-        intern(detector), intern(skill), Location(repo, commit, intern(path), line, end_line, cell), snippet,
-        _CONFIDENCE[confidence], shared_values(tuple(map(tuple, values))), share,
-        _SEVERITY[severity] if severity else None, intern(remediation) if remediation else None, cited,
+    return shared_evidence(
+        detector, skill, repo, commit, path, line, end_line, cell, snippet, confidence, tuple(map(tuple, values)),
+        share, severity, remediation, cited,
     )
 
 
@@ -122,9 +115,8 @@ def encode_result(evidence: tuple[Evidence, ...], problems: tuple[DocumentProble
 def decode_result(
     text: str, repo: str, commit: str | None, share: float | None
 ) -> tuple[tuple[Evidence, ...], tuple[DocumentProblem, ...], dict[str, Any]]:
-    from proofolio.documents.base import (
-        DocumentProblem,  # the readers load only when a file is read
-    )
+    # here: the readers load only when a file is read
+    from proofolio.documents.base import DocumentProblem
 
     data = json.loads(text)
     evidence = tuple([_evidence_from(row, repo, commit, share) for row in data["evidence"]])
@@ -139,6 +131,16 @@ def encode_project(evidence: Sequence[Evidence]) -> str:
 
 def decode_project(text: str) -> list[Evidence]:
     return [_evidence_from(row, repo, commit, share) for repo, commit, share, row in json.loads(text)]
+
+
+def _encodable(*texts: str) -> bool:
+    """Whether SQLite can store these texts: a file name that is not UTF-8 leaves lone surrogates in them."""
+    try:
+        for text in texts:
+            text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 # SQLite's result codes for a damaged file (extended codes share the low byte).
@@ -268,6 +270,9 @@ class ResultCache:
             return
         try:
             self._write(rows, hashes)
+        except UnicodeEncodeError:  # a name that is not UTF-8 (lone surrogates): SQLite cannot store it
+            self._db.execute("ROLLBACK")
+            self._write([r for r in rows if _encodable(*r)], [h for h in hashes if _encodable(*h)])
         except sqlite3.DatabaseError as exc:
             try:
                 self._db.execute("ROLLBACK")

@@ -419,9 +419,9 @@ class FileRunner:
         # forkserver, not fork: GitHub clones run in threads while analysis starts, and a
         # process forked while another thread holds a lock can deadlock (seen: a hung run).
         context = multiprocessing.get_context("forkserver")
-        # the detectors too: every worker forked from the server then has them loaded
         from proofolio.detectors.registry import detector_modules
 
+        # the readers and detectors too: every worker forked from the server has them loaded
         context.set_forkserver_preload(["proofolio.filework", "proofolio.documents.reader", *detector_modules()])
         return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker, initargs=(worker_config,))
 

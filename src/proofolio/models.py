@@ -88,14 +88,14 @@ class Evidence:
         return (self.location.sort_key(), self.detector, self.snippet)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        """Pickled as one flat tuple, rebuilt with its repeated strings shared (_unpickled_evidence).
+        """Pickled as one flat tuple, rebuilt with its repeated strings shared (shared_evidence).
 
         Workers send every item they find to the parent: the dataclass default (a state dict
         per object, set field by field) cost ~5x more, and the parent then interned each
         item again (compact) on top.
         """
         loc = self.location
-        return _unpickled_evidence, (
+        return shared_evidence, (
             self.detector, self.skill, loc.repo, loc.commit, loc.path, loc.line, loc.end_line, loc.cell, self.snippet,
             self.confidence.value, self.values, self.authored_share, self.severity.value if self.severity else None,
             self.remediation, self.cited_sha256,
@@ -123,7 +123,7 @@ def compact(item: Evidence) -> Evidence:
     A run keeps every evidence item until scoring, and items built from separate strings each
     carry private copies: interning roughly halves what a hundred thousand items hold. What is
     shared already is kept, not rebuilt. Every item of a run comes shared already (emitted by
-    FileContext.emit, decoded by cache.decode_result, sent by a worker: _unpickled_evidence), so
+    FileContext.emit, decoded by cache.decode_result, sent by a worker: shared_evidence), so
     this serves items built elsewhere (tests, tools) and says what "shared" means.
     """
     share = sys.intern
@@ -155,12 +155,12 @@ _CONFIDENCES = {c.value: c for c in Confidence}  # dict lookups: Enum(value) is 
 _SEVERITIES = {s.value: s for s in Severity}
 
 
-def _unpickled_evidence(
+def shared_evidence(
     detector: str, skill: str, repo: str, commit: str | None, path: str, line: int | None, end_line: int | None,
     cell: int | None, snippet: str, confidence: str, values: tuple[tuple[str, str], ...], share: float | None,
     severity: str | None, remediation: str | None, cited: str | None,
 ) -> Evidence:
-    """An item sent by a worker, its ids, paths and values shared as compact shares them."""
+    """An item from flat fields (sent by a worker, stored in the cache), its strings shared as compact shares them."""
     intern = sys.intern
     location = Location(intern(repo), intern(commit) if commit else commit, intern(path), line, end_line, cell)
     return Evidence(

@@ -26,7 +26,7 @@ from proofolio.filework import (
     WorkerConfig,
     stat_signature,
 )
-from proofolio.models import Evidence, Problem, Result, SourceInfo, compact  # noqa: F401  (compact: its old home)
+from proofolio.models import Evidence, Problem, Result, SourceInfo
 from proofolio.scoring import assess
 from proofolio.sources.base import Source, SourceFile
 from proofolio.taxonomy import Taxonomy, load_default_taxonomy
@@ -74,8 +74,8 @@ def _is_readable(file: SourceFile) -> bool:
 def file_tasks(source: Source) -> list[FileTask]:
     """One task per code file of a project, in path order.
 
-    Its repo, path and commit strings are interned: the evidence found in this process then
-    shares them already, and ``compact`` keeps its locations as they are.
+    Its repo, path and commit strings are interned: evidence rebuilt for it from the cache then
+    shares them (models.compact).
     """
     name = sys.intern(source.info.name)
     commit = sys.intern(source.info.commit) if source.info.commit else source.info.commit
@@ -149,7 +149,7 @@ def analyze_batch(
 
 def _repo_evidence(
     source: Source, registry: Registry, result: SourceAnalysis, runner: FileRunner,
-    probed: dict[str, frozenset[str]] | None = None,
+    probed: dict[str, frozenset[str]],
 ) -> list[Evidence]:
     """What the repository detectors find; from the cache when nothing the project holds has changed.
 
@@ -161,11 +161,10 @@ def _repo_evidence(
     stored = cache.get(key) if key is not None else None
     if stored is not None:
         return decode_project(stored)
-    from proofolio.project_files import (
-        ProjectFiles,  # the detectors load only when a project is analysed
-    )
+    # here: the detectors load only when a project is analysed
+    from proofolio.project_files import ProjectFiles
 
-    repo = ProjectFiles(source, tuple(result.evidence), probed=probed or {})
+    repo = ProjectFiles(source, tuple(result.evidence), probed=probed)
     failed = False
     for detector in registry.repo_detectors():
         try:

@@ -49,9 +49,7 @@ def report_or_recall(target: str, sources: Sequence[Source], options: AnalyzeOpt
         return Report(sections=recalled.replaced("generated_at", generated_at()))
     report = Report(analyze_sources(target, sources, options))
     if key is not None and not any(p.kind in TRANSIENT_PROBLEMS for p in report.result.problems):
-        entry = sections_entry(report.sections)
-        if _storable(entry):
-            cache.put_many([(key, entry)])
+        cache.put_many([(key, sections_entry(report.sections))])
     return report
 
 
@@ -81,12 +79,3 @@ def entry_sections(entry: str) -> JsonSections | None:
         texts.append(entry[start:start + length])
         start += length
     return JsonSections(dict(zip(keys, texts[:len(keys)])), dict(zip(keys, texts[len(keys):])))
-
-
-def _storable(entry: str) -> bool:
-    """Whether SQLite can store the text: a file name that is not UTF-8 leaves lone surrogates in it."""
-    try:
-        entry.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -215,8 +215,7 @@ def test_stored_results_round_trip_and_decode_into_shared_strings() -> None:
 
     from proofolio.cache import decode_result, encode_result
     from proofolio.documents.base import DocumentProblem
-    from proofolio.models import Confidence, Evidence, Location, Severity
-    from proofolio.pipeline import compact
+    from proofolio.models import Confidence, Evidence, Location, Severity, compact
 
     found = (
         Evidence("EVAL-leak", "model_evaluation", Location("r", "c" * 40, "a/b.ipynb", 3, 5, 2), "fit(X)", Confidence.MEDIUM,
@@ -324,4 +323,16 @@ def test_damage_found_on_a_write_stores_into_the_rebuilt_cache(tmp_path: Path) -
     with pytest.warns(UserWarning, match="corrupt"):
         cache.put_many([("k0001", "new")])
     assert cache.get("k0001") == "new"
+    cache.close()
+
+
+def test_text_sqlite_cannot_store_is_skipped_and_the_rest_stored(tmp_path: Path) -> None:
+    """A file name that is not UTF-8 reaches Python as lone surrogates; SQLite cannot store those."""
+    cache = ResultCache(tmp_path / "results.sqlite")
+    bad = "/p/caf\udce9.py"
+    cache.put_many([("k1", "v1"), ("k2", f"value naming {bad}")], [(bad, "1:2:3:4", "sha256:x"), ("/p/ok.py", "1:2:3:5", "sha256:y")])
+    assert cache.get("k1") == "v1" and cache.get("k2") is None
+    assert cache.known_hashes({"/p/ok.py": "1:2:3:5"}) == {"/p/ok.py": "sha256:y"}
+    cache.put_many([("k3", "v3")])  # no transaction left open
+    assert cache.get("k3") == "v3"
     cache.close()

@@ -155,14 +155,31 @@ def test_match_and_except_star_blocks_are_followed() -> None:
     """) == [(4, "EVAL-leakage-preprocessing-before-split")]
 
 
-def test_a_file_without_fit_or_split_has_an_empty_flow_and_no_signal() -> None:
+def test_a_file_without_fit_or_split_is_not_followed_and_has_no_signal(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The engine follows the flow only in files holding a gate word (fit, train_test_split)."""
+    from proofolio.detectors import engine
+    from proofolio.detectors.support.evaluation_flow import FlowTracker
+
+    built: list[object] = []
+
+    def counting(ctx: FileContext) -> FlowTracker:
+        built.append(ctx)
+        return FlowTracker(ctx)
+
+    monkeypatch.setattr(engine, "FlowTracker", counting)
+
+    def detected(source: str) -> list[str]:
+        found, problems = detect_file(read_document("m.py", source.encode()), REGISTRY.file_detectors(), "r", None)
+        assert not problems
+        return [e.detector for e in found if e.detector in SIGNALS]
+
+    metric_only = "from sklearn.metrics import accuracy_score\nprint(accuracy_score(y_true, y_pred))\n"
+    assert detected(metric_only) == [] and built == []
+    assert detected("from sklearn.svm import SVC\nSVC().fit(X, y)\n") == [] and len(built) == 1  # gate word: followed
     f = flow("""
         print(accuracy_score(y_true, y_pred))
     """)
-    assert f.metrics and not f.fits  # a context built by hand: followed in full
-    assert signals("""
-        print(accuracy_score(y_true, y_pred))
-    """) == []
+    assert f.metrics and not f.fits  # a context built by hand is followed in full
 
 
 def test_signals_carry_severity_and_remediation() -> None:

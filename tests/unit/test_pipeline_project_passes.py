@@ -186,8 +186,7 @@ def test_repository_detectors_read_each_file_once_and_find_the_same(tmp_path: Pa
 def test_compact_keeps_what_is_shared_already() -> None:
     import sys
 
-    from proofolio.models import Confidence, Evidence, Location
-    from proofolio.pipeline import compact
+    from proofolio.models import Confidence, Evidence, Location, compact
 
     private = Evidence("PRE-" + "x", "data", Location("p" + "roj", None, "a" + ".py", 1), "s", Confidence.HIGH,
                        (("api", "pandas." + "read_csv"),))
@@ -265,8 +264,7 @@ def test_evidence_from_a_worker_arrives_equal_and_shared() -> None:
     import pickle
     import sys
 
-    from proofolio.models import Confidence, Evidence, Location, Severity
-    from proofolio.pipeline import compact
+    from proofolio.models import Confidence, Evidence, Location, Severity, compact
 
     items = (
         Evidence("EVAL-" + "leak", "model_evaluation", Location("o/" + "r", "c" * 40, "a/" + "b.ipynb", 3, 5, 2), "fit(X)",

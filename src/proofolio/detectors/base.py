@@ -420,8 +420,14 @@ class FileDetector:
 
     meta: ClassVar[DetectorMeta]
     node_types: ClassVar[tuple[type[ast.AST], ...]] = ()
-    # Asks for support.evaluation_flow in finish(): the engine then follows the flow during its walk.
-    uses_flow: ClassVar[bool] = False
+    # Asks for support.evaluation_flow in finish(), in files holding one of these words (and
+    # returns early in others, see sees_flow): the engine follows the flow during its walk of
+    # exactly the files some selected detector will look at. Empty: the flow is not used.
+    flow_gate: ClassVar[tuple[str, ...]] = ()
+
+    def sees_flow(self, ctx: FileContext) -> bool:
+        """Whether this file holds one of flow_gate's words (the engine followed the flow for it)."""
+        return any(word in ctx.document.source for word in self.flow_gate)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:  # pragma: no cover - interface
         """Called for every node of a subscribed type, in source order."""
@@ -491,22 +497,26 @@ class RepoContext:
         except OSError:
             return ""
 
+    def _answered(self, path: str, probe: TextProbe) -> bool | None:
+        """The file pass's answer to ``probe`` for ``path``; None when it was not asked there."""
+        known = self.probed.get(path)
+        if known is None or not path.endswith(probe.suffixes):
+            return None
+        return probe.key in known
+
     def probe(self, path: str, probe: TextProbe) -> bool:
         """``probe.check(self.read_text(path))``, answered by the file pass when it read the file."""
-        known = self.probed.get(path)
-        if known is not None and path.endswith(probe.suffixes):
-            return probe.key in known
-        return probe.check(self.read_text(path))
+        answer = self._answered(path, probe)
+        return probe.check(self.read_text(path)) if answer is None else answer
 
     def probe_any(self, paths: Iterable[str], probe: TextProbe) -> bool:
         """Whether ``probe`` says yes for any of ``paths``: the file pass's answers first, then files read in order."""
         unanswered = []
         for path in paths:
-            known = self.probed.get(path)
-            if known is not None and path.endswith(probe.suffixes):
-                if probe.key in known:
-                    return True
-            else:
+            answer = self._answered(path, probe)
+            if answer:
+                return True
+            if answer is None:
                 unanswered.append(path)
         return any(probe.check(self.read_text(path)) for path in unanswered)
 

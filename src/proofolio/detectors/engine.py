@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from proofolio.detectors.base import CallTarget, FileContext, FileDetector
-from proofolio.detectors.support.evaluation_flow import FLOW_GATE, FLOW_KEY, EvaluationFlow, FlowFailed, FlowTracker
+from proofolio.detectors.support.evaluation_flow import FLOW_KEY, EvaluationFlow, FlowFailed, FlowTracker
 from proofolio.detectors.treewalk import PUSHERS, push_children
 from proofolio.documents.base import Document, DocumentProblem
 from proofolio.models import Evidence
@@ -46,8 +46,9 @@ def detect_file(
     ctx = FileContext(document, sys.intern(repo), sys.intern(commit) if commit else commit, authored_share)
     problems: list[DocumentProblem] = []
     tracker = None
-    if any(d.uses_flow for d in detectors):
-        if document.tree is not None and any(word in document.source for word in FLOW_GATE):
+    consumers = [d for d in detectors if d.flow_gate]
+    if consumers:
+        if document.tree is not None and any(d.sees_flow(ctx) for d in consumers):
             tracker = FlowTracker(ctx)
         else:  # no consumer looks at a file without its gate words: nothing to follow
             ctx.shared[FLOW_KEY] = EvaluationFlow()

@@ -98,7 +98,7 @@ def _compile_operands(node: ast.AST) -> Callable[[ast.AST], list[ast.AST]]:
 
 
 def operands(node: ast.AST) -> list[ast.AST]:
-    """``children(node)`` without constants: the nodes a walk for names read in an expression needs."""
+    """The children of ``node`` but constants, contexts and operators: what a walk for the names an expression reads needs."""
     compiled = _OPERANDS.get(node.__class__)
     if compiled is None:
         compiled = _OPERANDS[node.__class__] = _compile_operands(node)
@@ -148,19 +148,6 @@ def push_children(node: ast.AST, extend: Callable, append: Callable) -> None:
     if pusher is None:
         pusher = PUSHERS[node.__class__] = _compile_pusher(node)
     pusher(node, extend, append)
-
-
-def children(node: ast.AST) -> list[ast.AST]:
-    """All child nodes but contexts and operators (names and constants included), in source order."""
-    found: list[ast.AST] = []
-    node_type = ast.AST
-    for name in _CHILD_FIELDS.get(node.__class__) or child_fields(node.__class__):
-        value = getattr(node, name, None)
-        if value.__class__ is list:
-            found.extend(item for item in value if isinstance(item, node_type))
-        elif isinstance(value, node_type):
-            found.append(value)
-    return found
 
 
 def inner_nodes(node: ast.AST) -> Iterator[ast.AST]:

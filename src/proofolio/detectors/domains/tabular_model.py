@@ -45,7 +45,7 @@ model.fit(df[["income", "debt"]], df["default"])   # detected
         ),
     )
     node_types = (ast.Call,)
-    uses_flow = True
+    flow_gate = ("fit",)  # the fits it looks at are `.fit(` calls
 
     def __init__(self) -> None:
         self.reads_table = False

@@ -41,10 +41,10 @@ for k in range(1, 20):
         remediation="Choose on a validation split or with cross-validation; touch the test set once, for the final score.",
     )
 
-    uses_flow = True
+    flow_gate = ("train_test_split",)  # no split (no fit) in the file: nothing to look at
 
     def finish(self, ctx: FileContext) -> None:
-        if "train_test_split" not in ctx.document.source:
+        if not self.sees_flow(ctx):
             return
         flow = evaluation_flow(ctx)
         for node, metric_line in flow.selections:

@@ -302,11 +302,15 @@ def measure(tree: ast.Module) -> Metrics:
             elif code == _STATEMENT1:
                 push(read(node))
             continue
-        if code == _BINOP:
+        if code == _BINOP or code == _AUGASSIGN:  # an operator and its two operands: `a + b`, `a += b`
+            if code == _BINOP:
+                left, right = node.left, node.right
+            else:
+                statements += 1
+                left, right = node.target, node.value
             operators += 1
             operands += 2
             operators_seen.add(node.op.__class__)
-            left, right = node.left, node.right
             add(operand_key.get(left.__class__, id)(left))
             add(operand_key.get(right.__class__, id)(right))
             push(left)
@@ -363,13 +367,6 @@ def measure(tree: ast.Module) -> Metrics:
             statements += 1
             if code == _LOOP:
                 decisions += 1 + bool(node.orelse)
-            elif code == _AUGASSIGN:
-                operators += 1
-                operands += 2
-                operators_seen.add(node.op.__class__)
-                target, value = node.target, node.value
-                add(operand_key.get(target.__class__, id)(target))
-                add(operand_key.get(value.__class__, id)(value))
             elif code == _TRY:
                 decisions += len(node.handlers) + bool(node.orelse)
             elif code == _MATCH:

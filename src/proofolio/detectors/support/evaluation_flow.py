@@ -498,10 +498,6 @@ def _prediction(value: ast.AST) -> tuple[str, ast.AST] | None:
 
 
 FLOW_KEY = "evaluation_flow"
-# Substrings without which a file has nothing the flow's consumers look for: each consumer's
-# finish() returns early unless the source contains "fit" (training-set scoring, tabular models)
-# or "train_test_split" (the leakage signals). The engine only follows files containing one.
-FLOW_GATE = ("fit", "train_test_split")
 
 
 class FlowFailed:
