@@ -6,8 +6,13 @@ parsed twice, across repositories and runs. What depends on the project — repo
 commit, authorship share — is not stored; it is re-attached when a result is loaded.
 
 Safe under concurrent runs (WAL journal, busy timeout, INSERT OR REPLACE of whole rows).
-A corrupt cache file is detected when opened, discarded with a warning and rebuilt.
-Values are JSON, never pickle: a cache file is data, not code.
+A corrupt cache file is detected where SQLite meets the damage, discarded with a warning
+and rebuilt. Values are JSON, never pickle: a cache file is data, not code.
+
+Bounded: every row remembers the day it was last used, and a run that leaves the file over
+its size limit drops the least recently used rows (``prune``): a recruiter analysing
+candidate after candidate, or results of older proofolio versions (their keys never match
+again), cannot fill the disk.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 import warnings
 from collections.abc import Sequence
 from functools import cache
@@ -29,12 +35,22 @@ if TYPE_CHECKING:
     from proofolio.documents.base import DocumentProblem
 
 CACHE_FORMAT = 2  # 2: evidence stored as positional arrays, not keyed objects
+# `used`: the day (days since the epoch) a row was last written or read by a run.
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, value TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS hashes (path TEXT PRIMARY KEY, stat TEXT NOT NULL, content_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hashes (
+    path TEXT PRIMARY KEY, stat TEXT NOT NULL, content_id TEXT NOT NULL, used INTEGER NOT NULL DEFAULT 0
+);
 """
 LOOKUP_BATCH = 500  # keys per SELECT ... IN (...): well under SQLite's parameter limit
+DEFAULT_MAX_BYTES = 1 << 30  # 1 GiB: about twenty 300 MB portfolios' results
+PRUNE_TO = 0.8  # a prune leaves the cache at this share of its limit: not one prune per run
+
+
+def today() -> int:
+    """Days since the epoch: how finely `used` is kept (one write a day per row, at most)."""
+    return int(time.time() // 86400)
 
 
 @cache
@@ -143,6 +159,15 @@ def _encodable(*texts: str) -> bool:
     return True
 
 
+def _add_used_columns(db: sqlite3.Connection) -> None:
+    """Caches written before rows kept their day of use get the column (as never used: pruned first)."""
+    for table in ("results", "hashes"):
+        try:
+            db.execute(f"SELECT used FROM {table} LIMIT 0")
+        except sqlite3.OperationalError:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN used INTEGER NOT NULL DEFAULT 0")
+
+
 # SQLite's result codes for a damaged file (extended codes share the low byte).
 _CORRUPT_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
 
@@ -208,20 +233,35 @@ class ResultCache:
         try:
             db.execute("PRAGMA busy_timeout = 30000")
             db.execute("PRAGMA schema_version").fetchone()  # reads the header: not a database fails here
+            # before WAL, which writes the header: in a new file, prune can then return pages to the disk
+            db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             db.execute("PRAGMA journal_mode = WAL")
             # No fsync: an application crash cannot damage a WAL database, only a power loss or an
             # OS crash can, and the damage is then discarded and rebuilt (it is a cache); waiting
             # for the disk at every checkpoint cost ~0.15 s per thousand files analysed.
             db.execute("PRAGMA synchronous = OFF")
             db.executescript(_SCHEMA)
+            _add_used_columns(db)
         except sqlite3.DatabaseError:
             db.close()
             raise
         return db
 
+    @property
+    def usable(self) -> bool:
+        """False with --no-cache, or when the file could not be opened (it warned why)."""
+        return self._db is not None
+
     def get(self, key: str) -> str | None:
         rows = self._rows_in("SELECT value FROM results WHERE key IN ({})", [key])
         return str(rows[0][0]) if rows else None
+
+    def recall(self, key: str) -> str | None:
+        """``get`` for the run itself (not a worker): a value found is marked used today."""
+        value = self.get(key)
+        if value is not None:
+            self.touch([key])
+        return value
 
     def get_many(self, keys: list[str]) -> dict[str, str]:
         """The stored values of those ``keys`` that are cached, in a few queries instead of one per file."""
@@ -289,10 +329,102 @@ class ResultCache:
 
     def _write(self, rows: Sequence[tuple[str, str]], hashes: Sequence[tuple[str, str, str]]) -> None:
         assert self._db is not None
+        day = today()
         self._db.execute("BEGIN IMMEDIATE")
-        self._db.executemany("INSERT OR REPLACE INTO results (key, value) VALUES (?, ?)", rows)
-        self._db.executemany("INSERT OR REPLACE INTO hashes (path, stat, content_id) VALUES (?, ?, ?)", hashes)
+        self._db.executemany("INSERT OR REPLACE INTO results (key, value, used) VALUES (?, ?, ?)",
+                             [(key, value, day) for key, value in rows])
+        self._db.executemany("INSERT OR REPLACE INTO hashes (path, stat, content_id, used) VALUES (?, ?, ?, ?)",
+                             [(*row, day) for row in hashes])
         self._db.execute("COMMIT")
+
+    def touch(self, keys: Sequence[str]) -> None:
+        """Mark results a run used (read from the cache) as used today; rows already marked are not written."""
+        if self._db is None or not keys:
+            return
+        day = today()
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            for start in range(0, len(keys), LOOKUP_BATCH):
+                batch = list(keys[start : start + LOOKUP_BATCH])
+                self._db.execute(
+                    f"UPDATE results SET used = ? WHERE used < ? AND key IN ({','.join('?' * len(batch))})",
+                    [day, day, *batch],
+                )
+            self._db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:  # only recency is lost: the rows may be pruned a little early
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            self._damaged(exc)
+
+    def size(self) -> int:
+        """Bytes the database holds in use (its file, less free pages; the WAL is checkpointed into it)."""
+        if self._db is None:
+            return 0
+        try:
+            pages, free, page_size = (self._db.execute(f"PRAGMA {name}").fetchone()[0]
+                                      for name in ("page_count", "freelist_count", "page_size"))
+        except sqlite3.DatabaseError as exc:
+            self._damaged(exc)
+            return 0
+        return int((pages - free) * page_size)
+
+    def prune(self, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+        """Over ``max_bytes``: drop the least recently used results down to PRUNE_TO of it; returns rows dropped.
+
+        File hashes last written before the oldest day kept go too (a file so long unseen is
+        simply hashed again). Free pages are returned to the file system when the file allows
+        it (auto_vacuum, set for every cache created since), else reused by later runs.
+        """
+        used = self.size()
+        if self._db is None or used <= max_bytes:
+            return 0
+        goal = used - int(max_bytes * PRUNE_TO)
+        try:
+            doomed: list[str] = []
+            freed, cutoff = 0, today() + 1  # if every result goes, every hash may go too
+            # sizes as stored: values are ASCII JSON (escaped), so characters are bytes; +32 per row's overhead
+            rows = self._db.execute("SELECT key, length(value) + length(key) + 32, used FROM results ORDER BY used, rowid")
+            try:
+                while freed < goal and (batch := rows.fetchmany(LOOKUP_BATCH)):
+                    for key, cost, day in batch:
+                        if freed >= goal:
+                            cutoff = day
+                            break
+                        doomed.append(key)
+                        freed += cost
+                if freed >= goal and cutoff > today():  # the goal was met exactly at a batch's end
+                    following = rows.fetchone()
+                    cutoff = following[2] if following else cutoff
+            finally:
+                rows.close()
+            self._db.execute("BEGIN IMMEDIATE")
+            for start in range(0, len(doomed), LOOKUP_BATCH):
+                batch = doomed[start : start + LOOKUP_BATCH]
+                self._db.execute(f"DELETE FROM results WHERE key IN ({','.join('?' * len(batch))})", batch)
+            self._db.execute("DELETE FROM hashes WHERE used < ?", (cutoff,))
+            self._db.execute("COMMIT")
+            self._db.executescript("PRAGMA incremental_vacuum;")  # execute() would free one page (one step)
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.DatabaseError as exc:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            if not self._damaged(exc):
+                warnings.warn(f"proofolio cache {self.path} cannot be pruned ({exc})", stacklevel=2)
+            return 0
+        return len(doomed)
+
+    def stats(self) -> dict[str, int]:
+        """Rows, bytes in use and the days of the oldest and newest use: what `proofolio cache info` shows."""
+        if self._db is None:
+            return {"results": 0, "hashes": 0, "bytes": 0, "oldest_day": 0, "newest_day": 0}
+        results, oldest, newest = self._db.execute("SELECT count(*), min(used), max(used) FROM results").fetchone()
+        (hashes,) = self._db.execute("SELECT count(*) FROM hashes").fetchone()
+        return {"results": results, "hashes": hashes, "bytes": self.size(), "oldest_day": oldest or 0,
+                "newest_day": newest or 0}
 
     def close(self) -> None:
         if self._db is not None:

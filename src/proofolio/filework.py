@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from proofolio.cache import (
+    DEFAULT_MAX_BYTES,
     LOOKUP_BATCH,
     ResultCache,
     cache_key,
@@ -113,6 +114,7 @@ class FileOutcome:
     failure: tuple[str, str] | None = None  # (problem kind, reason) when the file could not be handled
     hash_row: tuple[str, str, str] | None = None  # (abspath, stat signature, content id) for the parent to store
     probes: frozenset[str] | None = None  # keys of the repository detectors' TextProbes true here (None: not asked)
+    hit_key: str | None = None  # the cache key a worker found this result under (the parent marks it used)
 
 
 @dataclass(slots=True)
@@ -205,7 +207,7 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
             key = cache_key(content_id, task.path, config.selection)
             hit = None if task.looked_up else config.cache.get(key)
             if hit is not None:
-                return _cached_outcome(task, hit, hash_row)
+                return _cached_outcome(task, hit, hash_row, key)
         if data is None:
             data = Path(task.abspath).read_bytes()
     except OSError as exc:
@@ -248,11 +250,14 @@ def answer_probes(path: str, data: bytes, probes: Sequence[TextProbe]) -> frozen
         return None
 
 
-def _cached_outcome(task: FileTask, value: str, hash_row: tuple[str, str, str] | None = None) -> FileOutcome:
+def _cached_outcome(
+    task: FileTask, value: str, hash_row: tuple[str, str, str] | None = None, hit_key: str | None = None
+) -> FileOutcome:
     evidence, problems, extra = decode_result(value, task.repo, task.commit, task.share)
     probes = extra.get("probes")
     return FileOutcome(task.path, evidence, problems, extra["kind"], extra["parsed"], extra.get("fingerprint"),
-                       cached=True, hash_row=hash_row, probes=frozenset(probes) if probes is not None else None)
+                       cached=True, hash_row=hash_row, probes=frozenset(probes) if probes is not None else None,
+                       hit_key=hit_key)
 
 
 def _warm_up() -> None:
@@ -276,9 +281,10 @@ def default_jobs() -> int:
 class FileRunner:
     """Runs FileTasks in order; with jobs > 1 in a process pool kept for the whole run."""
 
-    def __init__(self, jobs: int, config: WorkerConfig) -> None:
+    def __init__(self, jobs: int, config: WorkerConfig, cache_max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.jobs = max(1, jobs)
         self.config = config
+        self.cache_max_bytes = cache_max_bytes  # pruned down to when the run ends (ResultCache.prune)
         self._pool: ProcessPoolExecutor | None = None
         self._started: threading.Event | None = None  # set once _start_pool is done, well or not
         self._start_error: BaseException | None = None
@@ -315,6 +321,7 @@ class FileRunner:
         hits_seen = 0
         pending: list[tuple[str, str]] = []
         hashes: list[tuple[str, str, str]] = []
+        found_by_workers: list[str] = []
         for i, task in enumerate(prepared):
             key = keys.get(i)
             if key is not None and key in present:
@@ -333,11 +340,14 @@ class FileRunner:
                 pending.append(outcome.cache_row)
             if outcome.hash_row is not None:
                 hashes.append(outcome.hash_row)
+            if outcome.hit_key is not None:
+                found_by_workers.append(outcome.hit_key)
             if len(pending) + len(hashes) >= 200:
                 cache.put_many(pending, hashes)
                 pending, hashes = [], []
             yield outcome
         cache.put_many(pending, hashes)
+        cache.touch([*hit_keys, *found_by_workers])
 
     @property
     def stores(self) -> bool:
@@ -437,4 +447,6 @@ class FileRunner:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+        if self.stores:
+            self.config.cache.prune(self.cache_max_bytes)
         self.config.cache.close()

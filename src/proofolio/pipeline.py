@@ -158,7 +158,7 @@ def _repo_evidence(
     """
     key = runner.project_key(project_identity(source)) if runner.stores else None
     cache = runner.config.cache
-    stored = cache.get(key) if key is not None else None
+    stored = cache.recall(key) if key is not None else None
     if stored is not None:
         return decode_project(stored)
     # here: the detectors load only when a project is analysed

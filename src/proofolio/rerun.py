@@ -43,7 +43,7 @@ def report_or_recall(target: str, sources: Sequence[Source], options: AnalyzeOpt
     taxonomy = options.taxonomy or load_default_taxonomy()
     key = runner.result_key(run_identity(target, sources, taxonomy)) if runner.stores else None
     cache = runner.config.cache
-    stored = cache.get(key) if key is not None else None
+    stored = cache.recall(key) if key is not None else None
     recalled = entry_sections(stored) if stored is not None else None
     if recalled is not None:
         return Report(sections=recalled.replaced("generated_at", generated_at()))

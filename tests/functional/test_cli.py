@@ -149,3 +149,28 @@ def test_skills_shows_the_taxonomy(runner: CliRunner) -> None:
     ids = [line.split(" — ")[0] for line in result.stdout.splitlines() if " — " in line]
     assert ids == SKILL_IDS
     assert "levels: emerging >= 1, demonstrated >= 35, strong >= 70" in result.stdout
+
+
+def test_cache_info_prune_and_clear(runner: CliRunner, project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    (cache_dir / "github" / "api.github.com" / "owner" / "repo").mkdir(parents=True)
+    (cache_dir / "github" / "api.github.com" / "owner" / "repo" / "f.py").write_text("x = 1\n" * 500)
+    empty = runner.invoke(cli, ["cache", "info", "--cache-dir", str(tmp_path / "none")])
+    assert empty.exit_code == 0 and "results: none" in empty.output
+    analysed = runner.invoke(cli, ["analyze", str(project), "-q", "--cache-dir", str(cache_dir), "-f", "json"])
+    assert analysed.exit_code == 0, analysed.output
+
+    info = runner.invoke(cli, ["cache", "info", "--cache-dir", str(cache_dir)])
+    assert info.exit_code == 0, info.output
+    assert f"cache folder: {cache_dir}" in info.output
+    stored = int(info.output.split("results: ")[1].split()[0])
+    assert stored >= 3  # the two modules, the notebook's problem, the project and the whole result
+    assert "GitHub clones and API answers: 3.0 kB" in info.output
+
+    pruned = runner.invoke(cli, ["cache", "prune", "--cache-dir", str(cache_dir), "--max-mb", "0"])
+    assert pruned.exit_code == 0 and f"dropped {stored} results" in pruned.output
+    cleared = runner.invoke(cli, ["cache", "clear", "--cache-dir", str(cache_dir)])
+    assert cleared.exit_code == 0 and "freed" in cleared.output
+    assert not (cache_dir / "results.sqlite").exists() and not (cache_dir / "github").exists()
+    again = runner.invoke(cli, ["cache", "info", "--cache-dir", str(cache_dir)])
+    assert "results: none" in again.output and "GitHub clones and API answers: none" in again.output

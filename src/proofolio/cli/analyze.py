@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from proofolio.cli.common import UserError, load_taxonomy_option
+from proofolio.cache import DEFAULT_MAX_BYTES
+from proofolio.cli.common import RESULTS_CACHE, UserError, cache_root, load_taxonomy_option
 from proofolio.filework import FileRunner, WorkerConfig, default_jobs
 from proofolio.limits import ReadLimits, human_bytes
 from proofolio.models import Result
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from proofolio.sources.github import GitHubOptions
 
 FORMAT_CHOICES = ("terminal", *sorted(FORMATS))
-RESULTS_CACHE = "results.sqlite"  # per-file analysis results, beside the GitHub clones
 
 
 @click.command()
@@ -68,6 +68,8 @@ RESULTS_CACHE = "results.sqlite"  # per-file analysis results, beside the GitHub
 @click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Where analysis results and GitHub clones are kept and reused (default: the user cache folder).")
 @click.option("--no-cache", is_flag=True, help="Analyse every file afresh and store nothing.")
+@click.option("--cache-max-mb", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES >> 20, show_default=True,
+              metavar="MB", help="Keep the results cache under this size: the least recently used results go first.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes for analysis (default: the number of cores).")
 @click.option("--max-file-bytes", type=click.IntRange(min=1), default=CollectLimits().max_file_bytes, show_default=True,
@@ -98,6 +100,7 @@ def analyze(
     max_wait: float,
     cache_dir: str | None,
     no_cache: bool,
+    cache_max_mb: int,
     jobs: int | None,
     max_file_bytes: int,
     max_files: int,
@@ -123,10 +126,10 @@ def analyze(
     registry = _selected_registry(select)
     github = _github_target(target)
     err = None if quiet else _stderr_console()
-    cache_root = Path(cache_dir) if cache_dir else _user_cache_dir()
+    root = cache_root(cache_dir)
     collect_limits = CollectLimits(max_file_bytes, max_files)
-    worker = WorkerConfig(select, ReadLimits(max_code_bytes, max_cells), None if no_cache else str(cache_root / RESULTS_CACHE))
-    with stage_bars(err) as stages, FileRunner(jobs or default_jobs(), worker) as runner:
+    worker = WorkerConfig(select, ReadLimits(max_code_bytes, max_cells), None if no_cache else str(root / RESULTS_CACHE))
+    with stage_bars(err) as stages, FileRunner(jobs or default_jobs(), worker, cache_max_mb << 20) as runner:
         sources: Iterable[Source]
         if github is None:
             sources = _local_sources(target, author_emails, collect_limits)
@@ -185,13 +188,6 @@ def _stderr_console() -> Console:
     return Console(stderr=True)
 
 
-def _user_cache_dir() -> Path:
-    """The user cache folder of proofolio (default of --cache-dir)."""
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("proofolio"))
-
-
 def fetched_summary(result: Result) -> str:
     """`downloaded 3.2 MB for 12 repositories (most: owner/big 1.9 MB)`: what lean clones cost this run."""
     fetched = [(s.fetched_bytes, s.name) for s in result.sources if s.fetched_bytes is not None]
@@ -235,7 +231,7 @@ def _github_options(
     if not api_url.lower().startswith(("https://", "http://")):
         raise UserError(f"--api-url must be an http(s) URL: {api_url!r}")
     return GitHubOptions(
-        cache_dir=Path(cache_dir) if cache_dir else _user_cache_dir(),  # clones: <dir>/github
+        cache_dir=cache_root(cache_dir),  # clones: <dir>/github
         api_url=api_url, token=(token or "").strip() or None, max_repos=max_repos,
         since=since.date() if since else None, include_forks=include_forks, include_private=include_private,
         author_emails=author_emails, offline=offline, max_wait=max_wait, limits=limits or CollectLimits(),

@@ -1,10 +1,17 @@
-"""What every command shares: the one-line user error (exit 2) and taxonomy loading."""
+"""What every command shares: the one-line user error (exit 2), taxonomy loading, the cache folder."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from proofolio.taxonomy import Taxonomy, TaxonomyError, load_default_taxonomy, load_taxonomy
+from proofolio.taxonomy import (
+    Taxonomy,
+    TaxonomyError,
+    load_default_taxonomy,
+    load_taxonomy,
+)
 
 
 class UserError(click.ClickException):
@@ -31,3 +38,18 @@ def load_taxonomy_option(path: str | None) -> Taxonomy:
         return load_taxonomy(path, [m.id for m in default_registry().metas()])
     except TaxonomyError as exc:
         raise UserError(str(exc)) from None
+
+
+RESULTS_CACHE = "results.sqlite"  # per-file analysis results, beside the GitHub clones
+GITHUB_CACHE = "github"  # clones and remembered API answers, one folder per GitHub host
+
+
+def user_cache_dir() -> Path:
+    """The user cache folder of proofolio (default of --cache-dir)."""
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("proofolio"))
+
+
+def cache_root(cache_dir: str | None) -> Path:
+    return Path(cache_dir) if cache_dir else user_cache_dir()
