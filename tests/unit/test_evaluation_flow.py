@@ -243,8 +243,9 @@ def test_tutorial_names_match_whole_words() -> None:
     from proofolio.detectors.support.tutorial_datasets import tutorial_dataset
 
     assert [tutorial_dataset(t) for t in ("winequality-red.csv", "swine_flu.csv", "load_breast_cancer", "cifar10",
-                                          "CIFAR100", "data/virus.csv", "sales_2023.csv")] == [
-        "Wine", None, "Breast cancer", "CIFAR-10", "CIFAR-100", None, None]
+                                          "CIFAR100", "data/virus.csv", "sales_2023.csv", "rotten_tomatoes",
+                                          "glue/sst2", "ag_news", "tomatoes_rotten_prices.csv")] == [
+        "Wine", None, "Breast cancer", "CIFAR-10", "CIFAR-100", None, None, "Rotten Tomatoes", "SST-2", "AG News", None]
 
 
 def test_maintainability_from_the_parsed_tree_tracks_radon_mi() -> None:

@@ -47,3 +47,24 @@ def test_imports_checks_packages_not_prefixes() -> None:
     m = imports_of("import pandasql\n")
     assert not m.imports("pandas")
     assert m.imports("pandasql")
+
+
+def test_re_exporting_modules_resolve_to_what_they_re_export() -> None:
+    m = imports_of(
+        "import matplotlib.pylab as plt\nimport pylab\nfrom pylab import *\n"
+        "from sklearn.externals import joblib\nfrom matplotlib.pylab import figure as fig\n"
+    )
+    assert m.resolve_name("plt") == "matplotlib.pyplot"
+    assert m.resolve_name("pylab") == "matplotlib.pyplot"
+    assert m.resolve_name("fig") == "matplotlib.pyplot.figure"
+    assert m.resolve_name("joblib") == "joblib"
+    assert m.star_modules == ["matplotlib.pyplot"]
+    assert m.imports("joblib") and m.imports("sklearn") and m.imports("matplotlib") and m.imports("pylab")
+
+
+def test_modules_that_only_look_like_a_re_export_keep_their_names() -> None:
+    m = imports_of("import pylabtools as pt\nimport matplotlib.pylab_extra as px\nfrom sklearn.externals import six\n")
+    assert m.resolve_name("pt") == "pylabtools"
+    assert m.resolve_name("px") == "matplotlib.pylab_extra"
+    assert m.resolve_name("six") == "sklearn.externals.six"
+    assert not m.imports("joblib")

@@ -95,6 +95,21 @@ def test_marker_file_alone_makes_the_folder_one_project(tmp_path: Path) -> None:
     assert paths(sources[0]) == ["pyproject.toml", "src/pkg/core.py", "tests/test_core.py"]
 
 
+def test_a_repository_downloaded_without_git_is_one_project(tmp_path: Path) -> None:
+    # a GitHub zip: README and LICENSE at the top, code in src/ and tests/, no .git or marker
+    write(tmp_path, {"README.md": "# repo\n", "LICENSE": "MIT\n", "src/pkg/core.py": "x = 1\n",
+                     "tests/test_core.py": "def test_x():\n    pass\n", "docs/README.md": "docs\n"})
+    sources = collect(tmp_path)
+    assert [s.info.name for s in sources] == [tmp_path.name]
+    assert paths(sources[0]) == ["LICENSE", "README.md", "docs/README.md", "src/pkg/core.py", "tests/test_core.py"]
+
+
+def test_a_folder_of_projects_with_its_own_readme_stays_a_folder_of_projects(tmp_path: Path) -> None:
+    write(tmp_path, {"README.md": "# my portfolio\n", "churn/README.md": "# churn\n", "churn/model.py": "x = 1\n",
+                     "digits/.gitignore": "data/\n", "digits/train.py": "y = 2\n", "scratch/try.py": "z = 3\n"})
+    assert [s.info.name for s in collect(tmp_path)] == ["churn", "digits", "scratch"]
+
+
 def test_folder_of_projects_yields_one_per_child_with_code(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     portfolio = tmp_path / "portfolio"
     write(

@@ -71,6 +71,12 @@ RETURN_TYPES: dict[str, str] = {
     "numpy.load": "numpy.ndarray",
     "matplotlib.pyplot.figure": "matplotlib.figure.Figure",
     "matplotlib.pyplot.gca": "matplotlib.axes.Axes",
+    "matplotlib.pyplot.subplot": "matplotlib.axes.Axes",
+    "matplotlib.pyplot.axes": "matplotlib.axes.Axes",
+    "matplotlib.figure.Figure.add_subplot": "matplotlib.axes.Axes",
+    "matplotlib.figure.Figure.subplots": "matplotlib.axes.Axes",  # or an array of them: ax[0] stays Axes
+    "matplotlib.figure.Figure.gca": "matplotlib.axes.Axes",
+    "matplotlib.figure.Figure.add_axes": "matplotlib.axes.Axes",
     "seaborn.heatmap": "matplotlib.axes.Axes",
     "seaborn.countplot": "matplotlib.axes.Axes",
     "seaborn.histplot": "matplotlib.axes.Axes",

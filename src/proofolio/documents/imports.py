@@ -12,6 +12,23 @@ import ast
 from dataclasses import dataclass, field
 
 
+# Modules that re-export another under an older name: `import matplotlib.pylab as plt` plots
+# with pyplot, `from sklearn.externals import joblib` (scikit-learn < 0.23) is joblib.
+MODULE_ALIASES = {
+    "matplotlib.pylab": "matplotlib.pyplot",
+    "pylab": "matplotlib.pyplot",
+    "sklearn.externals.joblib": "joblib",
+}
+
+
+def canonical(name: str) -> str:
+    """``name`` with a re-exporting module replaced by the one it re-exports."""
+    for old, new in MODULE_ALIASES.items():
+        if name.startswith(old) and (len(name) == len(old) or name[len(old)] == "."):
+            return new + name[len(old):]
+    return name
+
+
 @dataclass(slots=True)
 class ImportedName:
     qualified: str
@@ -87,22 +104,26 @@ def build_import_map(tree: ast.AST, path: str = "") -> ImportMap:
     for node in iter_statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                result.modules.add(alias.name)
+                name = canonical(alias.name)
+                result.modules.add(name)
                 result.top_level.add(alias.name.split(".")[0])
+                result.top_level.add(name.split(".")[0])
                 if alias.asname:
-                    result.aliases[alias.asname] = ImportedName(alias.name, node.lineno)
+                    result.aliases[alias.asname] = ImportedName(name, node.lineno)
                 else:
                     head = alias.name.split(".")[0]
-                    result.aliases.setdefault(head, ImportedName(head, node.lineno))
+                    result.aliases.setdefault(head, ImportedName(canonical(head), node.lineno))
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 module = _relative_base(path, node.level, node.module)
             else:
                 module = node.module or ""
-            if module:
-                result.modules.add(module)
             if module and not node.level:
                 result.top_level.add(module.split(".")[0])
+                module = canonical(module)
+                result.top_level.add(module.split(".")[0])
+            if module:
+                result.modules.add(module)
             for alias in node.names:
                 if alias.name == "*":
                     if module:
@@ -111,5 +132,10 @@ def build_import_map(tree: ast.AST, path: str = "") -> ImportMap:
                 local = alias.asname or alias.name
                 # `from . import utils` at a project's top level binds the local module `utils`
                 qualified = f"{module}.{alias.name}" if module else alias.name
+                if not node.level:
+                    qualified = canonical(qualified)
+                    if qualified != f"{module}.{alias.name}":  # `from sklearn.externals import joblib`
+                        result.modules.add(qualified)
+                        result.top_level.add(qualified.split(".")[0])
                 result.aliases[local] = ImportedName(qualified, node.lineno)
     return result

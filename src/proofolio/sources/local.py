@@ -28,7 +28,24 @@ PROJECT_MARKER_FILES: frozenset[str] = frozenset(
 )
 PROJECT_MARKER_DIRS: frozenset[str] = frozenset({".github"})
 _REQUIREMENTS_RE = re.compile(r"^requirements.*\.txt$")
+# What the top of a downloaded repository (a zip, no .git) holds, but a folder of projects may too:
+# it makes one project unless two or more child folders look like projects of their own.
+_REPO_FILE_RE = re.compile(r"^(readme|license|licence|copying)(\..*)?$|^\.gitignore$", re.IGNORECASE)
 _GITATTRIBUTES_READ = 65_536  # bytes of a .gitattributes searched for `filter=lfs`
+
+
+def _looks_like_project(folder: str) -> bool:
+    """A child folder with its own README, licence or project marker: one project of a folder of projects."""
+    try:
+        with os.scandir(folder) as it:
+            names = [e.name for e in it]
+    except OSError:
+        return False
+    return any(
+        n in PROJECT_MARKER_FILES or n in PROJECT_MARKER_DIRS or n == ".git" or _REQUIREMENTS_RE.match(n)
+        or _REPO_FILE_RE.match(n)
+        for n in names
+    )
 
 
 class TargetError(Exception):
@@ -238,7 +255,9 @@ class LocalCollector:
            (if any) form a project named after the target, listed first; then, by name, every
            child git repo and every other child folder holding .py/.ipynb somewhere.
         3. Else, if the target holds .py/.ipynb files or a project marker (pyproject.toml,
-           setup.py, requirements*.txt, Dockerfile, .github/ ...): one folder project.
+           setup.py, requirements*.txt, Dockerfile, .github/ ...): one folder project. So does
+           a README, LICENSE or .gitignore (a repository downloaded without .git), unless two or
+           more child folders have such files of their own (a folder of projects with a README).
         4. Else every child folder holding .py/.ipynb somewhere, by name. Possibly none.
         Skipped folders (venvs, node_modules, build ...) and the target's .gitignore apply throughout.
         """
@@ -255,6 +274,7 @@ class LocalCollector:
         children: list[os.DirEntry[str]] = []
         loose_code = False
         marker = False
+        repo_files = False
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
@@ -268,6 +288,8 @@ class LocalCollector:
                         loose_code = True
                     elif entry.name in PROJECT_MARKER_FILES or _REQUIREMENTS_RE.match(entry.name):
                         marker = True
+                    elif _REPO_FILE_RE.match(entry.name):
+                        repo_files = True
             except OSError:
                 continue
         if any(_is_git_root(c.path) for c in children):
@@ -281,7 +303,7 @@ class LocalCollector:
                 elif _has_code(child.path):
                     projects.append(Project(child.name, child.path, child_display, git=False))
             return projects
-        if loose_code or marker:
+        if loose_code or marker or (repo_files and sum(_looks_like_project(c.path) for c in children) < 2):
             return [Project(name, root, self.display, git=False)]
         return [
             Project(c.name, c.path, posixpath.normpath(posixpath.join(self.display, c.name)), git=False)

@@ -25,7 +25,8 @@ class TabularModel(FileDetector):
         what=(
             "The first fit of a supervised scikit-learn, XGBoost, LightGBM or CatBoost estimator (typed from its "
             "construction) on data derived from a table the file reads (pandas/polars read_csv, read_excel, "
-            "read_parquet, read_sql ...), followed through assignments and train_test_split. "
+            "read_parquet, read_sql ...), followed through assignments and train_test_split; or XGBoost's, "
+            "LightGBM's or CatBoost's own train()/cv() on such data (`lgb.train(params, lgb.Dataset(X, y))`). "
             "Tagged `tabular`."
         ),
         why=(
@@ -45,7 +46,7 @@ model.fit(df[["income", "debt"]], df["default"])   # detected
         ),
     )
     node_types = (ast.Call,)
-    flow_gate = ("fit",)  # the fits it looks at are `.fit(` calls
+    flow_gate = ("fit", "lightgbm", "xgboost", "catboost")  # `.fit(` calls, or a boosting library's own train()
 
     def __init__(self) -> None:
         self.reads_table = False
@@ -62,7 +63,12 @@ model.fit(df[["income", "debt"]], df["default"])   # detected
     def finish(self, ctx: FileContext) -> None:
         if not self.reads_table:
             return
-        for fit in evaluation_flow(ctx).fits:
+        flow = evaluation_flow(ctx)
+        for fit in flow.native_fits:
+            if fit.from_table:
+                ctx.emit(self.meta, fit.node, Confidence.HIGH, (("domain", "tabular"), ("model", fit.receiver_type or "")))
+                return
+        for fit in flow.fits:
             kind = fit.receiver_type or ""
             if (
                 fit.from_table

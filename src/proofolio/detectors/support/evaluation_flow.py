@@ -64,6 +64,14 @@ PREPROCESSOR_PATTERNS = (
 UNSUPERVISED_PREFIXES = ("sklearn.cluster.", "sklearn.decomposition.", "sklearn.manifold.", "statsmodels.")
 SELECTORS = frozenset({"max", "min", "argmax", "argmin", "idxmax", "idxmin", "sorted", "nlargest", "nsmallest", "sort_values"})
 HELD_OUT_WORDS = ("val", "valid", "dev")
+# Calls that turn text or images into features: what they return is not a table's columns,
+# even when the text came from one (`TfidfVectorizer().fit_transform(df["review"])`).
+NON_TABULAR_PREFIXES = (
+    "sklearn.feature_extraction.text.", "sklearn.feature_extraction.image.", "keras.preprocessing.",
+    "tensorflow.keras.preprocessing.", "keras.layers.TextVectorization", "tensorflow.keras.layers.TextVectorization",
+    "transformers.", "tokenizers.", "sentence_transformers.", "gensim.", "nltk.", "spacy.", "PIL.", "cv2.",
+    "torchvision.", "skimage.", "imageio.",
+)
 TABLE_READERS = frozenset(
     {"pandas.read_csv", "pandas.read_excel", "pandas.read_parquet", "pandas.read_sql", "pandas.read_sql_query",
      "pandas.read_table", "pandas.read_feather", "pandas.read_json", "polars.read_csv", "polars.read_parquet"}
@@ -126,10 +134,15 @@ class Use:
     role: str | None
 
 
+# Gradient boosting's own training functions: `lgb.train(params, lgb.Dataset(X, label=y))`.
+NATIVE_TRAINERS = frozenset({"lightgbm.train", "lightgbm.cv", "xgboost.train", "xgboost.cv", "catboost.train", "catboost.cv"})
+
+
 @dataclass(slots=True)
 class EvaluationFlow:
     splits: list[Split] = field(default_factory=list)
     fits: list[Fit] = field(default_factory=list)
+    native_fits: list[Fit] = field(default_factory=list)  # NATIVE_TRAINERS calls (not model.fit: kept apart)
     metrics: list[Metric] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
     selections: list[tuple[ast.AST, int]] = field(default_factory=list)  # (node, line of the test metric)
@@ -173,6 +186,7 @@ class FlowTracker:
         self._metric_of: dict[int, Metric | None] = {}  # call node id → its metric, once the walk reached it
         # What the calls of the assignment being walked showed (assignment statements never nest):
         self._reads_table = False  # a table reader was called
+        self._makes_features = False  # a text/image feature extractor was called (NON_TABULAR_PREFIXES)
         self._test_metric_line: int | None = None  # line of the first call scoring on test data
 
     # --- expressions ---------------------------------------------------------------
@@ -259,7 +273,7 @@ class FlowTracker:
         elif kind is ast.If or kind is ast.IfExp:
             self.condition(node.test)  # type: ignore[attr-defined]
         else:  # an assignment starts: its calls come next, then leave()
-            self._reads_table, self._test_metric_line = False, None
+            self._reads_table, self._makes_features, self._test_metric_line = False, False, None
 
     def leave(self, node: ast.AST) -> None:
         """An assignment whose right-hand side was walked: bind its targets (before the context does)."""
@@ -306,6 +320,10 @@ class FlowTracker:
                 self.flow.cross_validation = True
             if qualified in TABLE_READERS:
                 self._reads_table = True
+            elif qualified.startswith(NON_TABULAR_PREFIXES):
+                self._makes_features = True
+            elif qualified in NATIVE_TRAINERS:
+                self.native_fit(node, qualified)
         attribute = func.__class__ is ast.Attribute
         method = func.attr if attribute else None  # type: ignore[attr-defined]
         if method in FIT_METHODS:
@@ -351,10 +369,21 @@ class FlowTracker:
         if data is None:
             return
         roots = frozenset(self.names(data))
-        fit = Fit(node, receiver, receiver_type, self.role(data), roots, bool(roots & self.tables))
+        fit = Fit(node, receiver, receiver_type, self.role(data), roots,
+                  bool(roots & self.tables) and not self._makes_features_inline(data))
         self.flow.fits.append(fit)
         if receiver is not None:
             self.fitted_on[receiver] = roots
+
+    def native_fit(self, node: ast.Call, trainer: str) -> None:
+        """`xgb.train(params, dtrain)`: the data is the second argument (or dtrain=/train_set=/pool=)."""
+        data = node.args[1] if len(node.args) > 1 else next(
+            (k.value for k in node.keywords if k.arg in ("dtrain", "train_set", "pool")), None)
+        if data is None:
+            return
+        roots = frozenset(self.names(data))
+        from_table = bool(roots & self.tables) and not self._makes_features_inline(data)
+        self.flow.native_fits.append(Fit(node, None, trainer, self.role(data), roots, from_table))
 
     def metric(self, node: ast.Call, record: bool = True) -> Metric | None:
         qualified = self.qualified(node)
@@ -380,6 +409,13 @@ class FlowTracker:
         if role is None and on_fit:
             role = "train"
         return self._record(Metric(node, api, role, on_fit), record)
+
+    def _makes_features_inline(self, node: ast.AST) -> bool:
+        """`model.fit(tfidf.transform(df["text"]), y)`: the fitted data is text features, not the table."""
+        for item in inner_nodes(node):
+            if item.__class__ is ast.Call and (self.qualified(item) or "").startswith(NON_TABULAR_PREFIXES):  # type: ignore[arg-type]
+                return True
+        return False
 
     def _record(self, metric: Metric, record: bool) -> Metric:
         if record:
@@ -415,7 +451,7 @@ class FlowTracker:
             return
         read = self.names(value)
         role = self.role(value)
-        from_table = bool(read & self.tables) or self._reads_table
+        from_table = (bool(read & self.tables) or self._reads_table) and not self._makes_features
         is_fit = isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("fit",)
         value_type = self.type_of(value)
         test_line = self._test_score_held_by(value)
@@ -468,8 +504,10 @@ class FlowTracker:
                 test.append(name)
         for name in (*train, *held):
             self.deps[name] = set(inputs)
-            if inputs & self.tables:
-                self.tables.add(name)
+        # `X_train, X_test, y_train, y_test = train_test_split(X, y)`: each pair comes from one argument
+        for position, arg in enumerate(call.args):
+            if self.names(arg) & self.tables:
+                self.tables.update(n for n in names[2 * position : 2 * position + 2] if n)
         self.flow.splits.append(Split(call.lineno, self.ancestors(inputs), train, tuple(test)))
 
 

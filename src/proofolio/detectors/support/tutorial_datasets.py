@@ -31,6 +31,10 @@ TUTORIAL_DATASETS: dict[str, str] = {
     "tips": "Tips",
     "20newsgroups": "20 Newsgroups",
     "newsgroups": "20 Newsgroups",
+    # Hugging Face `load_dataset` tutorial sets
+    "rottentomatoes": "Rotten Tomatoes",
+    "sst2": "SST-2",
+    "agnews": "AG News",
 }
 _KEYS = sorted(TUTORIAL_DATASETS, key=len, reverse=True)
 _TOKEN = re.compile(r"[^a-z0-9]+")
