@@ -262,3 +262,23 @@ def test_maintainability_from_the_parsed_tree_tracks_radon_mi() -> None:
     for path in files:
         ours = dict(code_metrics(read_document(path.name, path.read_bytes())))
         assert abs(int(ours["mi"]) - mi_visit(path.read_text(), True)) <= 5, path
+
+
+def test_lines_named_in_values_are_cell_lines_in_notebooks() -> None:
+    """`split_line` points where a reader looks: inside the split's cell, which `split_cell` names."""
+    import json
+
+    cells = ["import pandas as pd\nfrom sklearn.preprocessing import StandardScaler\ndf = pd.read_csv('a.csv')",
+             "X = StandardScaler().fit_transform(df[['a', 'b']])\ny = df['y']",
+             "from sklearn.model_selection import train_test_split\n\nX_train, X_test, y_train, y_test = train_test_split(X, y)"]
+    nb = {"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": [], "execution_count": i}
+                    for i, c in enumerate(cells)], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    as_notebook = read_document("n.ipynb", json.dumps(nb).encode())
+    as_module = read_document("m.py", "\n".join(cells).encode())
+    found = {}
+    for document in (as_notebook, as_module):
+        evidence, _ = detect_file(document, REGISTRY.file_detectors(), "r", None)
+        leak = [e for e in evidence if e.detector == "EVAL-leakage-preprocessing-before-split"]
+        assert len(leak) == 1
+        found[document.path] = (leak[0].location.cell, leak[0].location.line, leak[0].value("split_line"), leak[0].value("split_cell"))
+    assert found == {"n.ipynb": (1, 1, "3", "2"), "m.py": (None, 4, "8", None)}

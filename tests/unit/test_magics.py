@@ -76,3 +76,44 @@ def test_shortcut_answers_what_its_regex_would(text: str) -> None:
 def test_shortcut_near_misses(text: str, expected: bool) -> None:
     assert _may_be_ipython(text) is expected
     assert bool(_MAYBE_IPYTHON.search(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("%time clf.fit(X_train, y_train)", "clf.fit(X_train, y_train)"),
+        ("%timeit -n 3 -r 2 acc = accuracy_score(y, p)", "acc = accuracy_score(y, p)"),
+        ("%timeit -q -n100 x.sum()", "x.sum()"),
+        ("%prun -s cumulative -l 10 train(model)", "train(model)"),
+        ("%memit -r 2 load()", "load()"),
+        ("for i in range(2):\n    %time step(i)", "for i in range(2):\n    step(i)"),
+        ("%time", "pass"),  # nothing to time
+        ("%time for i in range(3):\n    pass", "pass\n    pass"),  # not a statement on its own: as before
+        ("%time x = f(", "pass"),
+        ("%matplotlib -x inline", "pass"),  # not a timing magic
+    ],
+)
+def test_timing_magics_keep_the_statement_they_time(cell: str, expected: str) -> None:
+    out, is_python = neutralise_cell(cell)
+    assert is_python and out == expected
+    assert out.count("\n") == cell.count("\n")
+
+
+def test_a_timed_fit_in_a_notebook_is_evidence_at_its_cell_and_line() -> None:
+    import json
+
+    from proofolio.detectors.engine import detect_file
+    from proofolio.detectors.registry import default_registry
+    from proofolio.documents import read_document
+
+    cells = [
+        {"cell_type": "code", "source": "from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression()",
+         "metadata": {}, "outputs": [], "execution_count": 1},
+        {"cell_type": "code", "source": "%matplotlib inline\n%time clf.fit(X_train, y_train)",
+         "metadata": {}, "outputs": [], "execution_count": 2},
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    document = read_document("n.ipynb", json.dumps(nb).encode())
+    found, _ = detect_file(document, default_registry().file_detectors(), "r", None)
+    fits = [(e.location.cell, e.location.line, e.snippet) for e in found if e.value("api") == "sklearn.linear_model.LogisticRegression.fit"]
+    assert fits == [(1, 2, "clf.fit(X_train, y_train)")]

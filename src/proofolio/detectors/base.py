@@ -208,6 +208,9 @@ class FileContext:
     # half a dozen detectors look at every call, and the answer cannot change while they do.
     current: ast.AST | None = None
     _current_target: CallTarget | None = None
+    # How surely a qualified name is a known API (CatalogRunner.knows: 2, 1 or 0): which of several
+    # star imports a bare name comes from (`from keras.models import *; from keras.layers import *`).
+    knows: Callable[[str], int] | None = None
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -292,14 +295,28 @@ class FileContext:
             receiver_type = self.expression_type(func.value)  # type: ignore[attr-defined]
             if receiver_type is not None:
                 return _new_target(CallTarget, (f"{receiver_type}.{method}", method, _HIGH))
+            if self.document.imports.star_modules:  # `ImageDataLoaders.from_folder(...)` of a star import
+                chain = dotted(func)
+                head = chain.split(".", 1)[0] if chain else ""
+                if head[:1].isupper() and self._may_be_star_import(head):
+                    return CallTarget(self._star_qualified(chain), method, Confidence.MEDIUM)  # type: ignore[arg-type]
             return _new_target(CallTarget, (None, method, _MEDIUM))
         if resolved is not None:
             return _new_target(CallTarget, (resolved, None, _HIGH))
         if func.__class__ is ast.Name and self.document.imports.star_modules and self._may_be_star_import(func.id):  # type: ignore[attr-defined]
             # `from sklearn.metrics import *` then `accuracy_score(...)`: a guess, said so
-            module = self.document.imports.star_modules[-1]
-            return CallTarget(f"{module}.{func.id}", None, Confidence.MEDIUM)  # type: ignore[attr-defined]
+            return CallTarget(self._star_qualified(func.id), None, Confidence.MEDIUM)  # type: ignore[attr-defined]
         return _NO_TARGET
+
+    def _star_qualified(self, name: str) -> str:
+        """``name`` (a bare name or a chain from one) in the star-imported module it most likely comes
+        from: with several, the one where it is most surely a known API (the newest on a tie)."""
+        modules = self.document.imports.star_modules
+        module = modules[-1]
+        if len(modules) > 1 and self.knows is not None:
+            knows = self.knows
+            module = max(reversed(modules), key=lambda m: knows(f"{m}.{name}"))
+        return f"{module}.{name}"
 
     def _may_be_star_import(self, name: str) -> bool:
         """A bare name can come from a star import only if it is no builtin and not bound in the file."""
@@ -372,6 +389,14 @@ class FileContext:
             end_cell, end_cell_line = doc.cell_position(end_line)
             end = end_cell_line if end_cell == cell else None
         return Location(self.repo, self.commit, path, cell_line, end, cell)
+
+    def position_values(self, name: str, line: int) -> tuple[tuple[str, str], ...]:
+        """Values naming another line of the file: ``<name>_line``, and in a notebook ``<name>_cell``
+        (0-based, as Location.cell) with the line counted inside that cell, as locations are."""
+        cell, cell_line = self.document.cell_position(line)
+        if cell is None:
+            return ((f"{name}_line", str(cell_line)),)
+        return ((f"{name}_line", str(cell_line)), (f"{name}_cell", str(cell)))
 
     def emit(
         self,

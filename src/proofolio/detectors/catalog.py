@@ -63,6 +63,15 @@ class PatternIndex:
             bucket = "" if any(ch in head for ch in "*?[") or "." not in pattern else head
             self.globs.setdefault(bucket, []).append((pattern, row))
 
+    def specificity(self, name: str) -> int:
+        """2: an exact pattern or a module prefix (two components or more) names it; 1: another match; 0: none."""
+        if name in self.exact:
+            return 2
+        parts = name.split(".")
+        if any(".".join(parts[:i]) in self.prefix for i in range(2, len(parts))):
+            return 2
+        return 1 if self.match(name) else 0
+
     def match(self, name: str) -> tuple[CatalogRow, ...]:
         found = self._matched.get(name)
         if found is None:
@@ -148,6 +157,12 @@ class CatalogRunner(FileDetector):
         if target.qualified is not None and self.calls.match(target.qualified):
             return True
         return target.method is not None and target.method in self.methods
+
+    def knows(self, qualified: str) -> int:
+        """How surely this is a catalogued API (FileContext.knows, for star imports): 2 when a row
+        names it or its module (`keras.models.Sequential`, `keras.layers.*`), 1 through a wider
+        glob (`sklearn.*[A-Z]*` takes any class name), 0 not at all."""
+        return self.calls.specificity(qualified)
 
     def call_key(self) -> object:
         """The rows decide, and the registry builds one runner per set of rows."""

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from proofolio.detectors.base import CallTarget, FileContext, FileDetector
+from proofolio.detectors.catalog import CatalogRunner
 from proofolio.detectors.support.evaluation_flow import FLOW_KEY, EvaluationFlow, FlowFailed, FlowTracker
 from proofolio.detectors.treewalk import PUSHERS, push_children
 from proofolio.documents.base import Document, DocumentProblem
@@ -44,6 +45,8 @@ def detect_file(
     """All evidence the detectors find in one document, and the detectors that failed on it."""
     # shared strings in every Location (models.compact): a task's are already, a caller's may not be
     ctx = FileContext(document, sys.intern(repo), sys.intern(commit) if commit else commit, authored_share)
+    if document.imports.star_modules:
+        ctx.knows = next((d.knows for d in detectors if isinstance(d, CatalogRunner)), None)
     problems: list[DocumentProblem] = []
     tracker = None
     consumers = [d for d in detectors if d.flow_gate]

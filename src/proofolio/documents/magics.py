@@ -1,7 +1,8 @@
 """Neutralise IPython syntax in notebook cells so ``ast`` can parse them.
 
 Each IPython-only line is replaced by ``pass`` at its own indentation (deleting it would
-leave empty ``if``/``try`` blocks), and ``x = !cmd`` / ``x = %magic`` by ``x = None``.
+leave empty ``if``/``try`` blocks), and ``x = !cmd`` / ``x = %magic`` by ``x = None``; a
+timing magic keeps the statement it times (``%time clf.fit(X, y)`` is ``clf.fit(X, y)``).
 Line numbers never change, so the notebook's line → cell map stays exact. A line that
 starts with ``%`` inside an open bracket or after a backslash is a modulo continuation,
 not a magic, and is kept.
@@ -9,6 +10,7 @@ not a magic, and is kept.
 
 from __future__ import annotations
 
+import ast
 import re
 
 # Cell magics whose body is Python: drop only the magic line.
@@ -16,6 +18,15 @@ PYTHON_BODY_CELL_MAGICS = frozenset(
     {"time", "timeit", "capture", "prun", "debug", "memit", "px", "tensorflow_version", "skip", "cython_inline"}
 )
 
+# Line magics that run the Python statement after their options: `%time model.fit(X, y)`
+# keeps `model.fit(X, y)`. The options that take a value, per magic (the others are flags).
+PYTHON_STATEMENT_LINE_MAGICS: dict[str, frozenset[str]] = {
+    "time": frozenset(),
+    "timeit": frozenset({"-n", "-r", "-p"}),
+    "prun": frozenset({"-s", "-l", "-T", "-D"}),
+    "memit": frozenset({"-r", "-t", "-i"}),
+}
+_LINE_MAGIC = re.compile(r"^(\s*)%(\w+)(.*)$")
 _ASSIGN_MAGIC = re.compile(r"^(\s*[A-Za-z_][\w.,\s\[\]]*?=\s*)[!%].*$")
 _HELP_LINE = re.compile(r"^\s*(\?\??[\w.]+|[\w.]+\?\??)\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
@@ -123,6 +134,10 @@ def neutralise_lines(source: str) -> tuple[str, bool]:
                 shell_continued = ends_with_backslash
                 continue
             if _is_ipython_line(stripped):
+                statement = _timed_statement(line)
+                if statement:
+                    out.append(indent + statement)
+                    continue
                 out.append(indent + "pass")
                 shell_continued = ends_with_backslash
                 continue
@@ -130,3 +145,29 @@ def neutralise_lines(source: str) -> tuple[str, bool]:
         depth = max(depth + _bracket_delta(line), 0)
         continued = ends_with_backslash
     return "\n".join(out), True
+
+
+def _timed_statement(line: str) -> str | None:
+    """The statement a `%time`/`%timeit`/`%prun`/`%memit` line runs, without the magic and its options."""
+    match = _LINE_MAGIC.match(line)
+    if match is None or match.group(2) not in PYTHON_STATEMENT_LINE_MAGICS:
+        return None
+    takes_value = PYTHON_STATEMENT_LINE_MAGICS[match.group(2)]
+    words = match.group(3).split(" ")
+    i = 0
+    while i < len(words):
+        word = words[i]
+        if not word:  # repeated spaces
+            i += 1
+        elif word.startswith("-") and len(word) > 1 and word[1].isalpha():
+            i += 2 if word[:2] in takes_value and len(word) == 2 else 1  # `-n 100` or `-n100`/`-q`
+        else:
+            break
+    statement = " ".join(words[i:]).strip()
+    if not statement:
+        return None
+    try:  # a complete statement on its own (IPython times one line): else the line stays `pass`
+        ast.parse(statement)
+    except (SyntaxError, ValueError):
+        return None
+    return statement

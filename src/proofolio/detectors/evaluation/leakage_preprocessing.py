@@ -49,5 +49,5 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
             if split is not None:
                 ctx.emit(
                     self.meta, fit.node, Confidence.HIGH,
-                    (("api", f"{fit.receiver_type}.{fit.node.func.attr}"), ("split_line", str(split.line))),  # type: ignore[attr-defined]
+                    (("api", f"{fit.receiver_type}.{fit.node.func.attr}"), *ctx.position_values("split", split.line)),  # type: ignore[attr-defined]
                 )

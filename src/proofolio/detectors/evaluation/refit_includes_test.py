@@ -49,4 +49,4 @@ print(accuracy_score(y_test, model.predict(X_test)))
                 continue
             later = [u for u in flow.uses if u.receiver == fit.receiver and u.line > line and u.role == "test"]
             if later:
-                ctx.emit(self.meta, fit.node, Confidence.HIGH, (("scored_line", str(later[0].line)),))
+                ctx.emit(self.meta, fit.node, Confidence.HIGH, ctx.position_values("scored", later[0].line))

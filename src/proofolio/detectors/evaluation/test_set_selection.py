@@ -48,7 +48,7 @@ for k in range(1, 20):
             return
         flow = evaluation_flow(ctx)
         for node, metric_line in flow.selections:
-            ctx.emit(self.meta, node, Confidence.HIGH, (("kind", "selection"), ("test_metric_line", str(metric_line))))
+            ctx.emit(self.meta, node, Confidence.HIGH, (("kind", "selection"), *ctx.position_values("test_metric", metric_line)))
         for fit in flow.fits:
             if fit.role == "test" and not is_preprocessor(fit.receiver_type):
                 ctx.emit(self.meta, fit.node, Confidence.HIGH, (("kind", "fit on test"),))
