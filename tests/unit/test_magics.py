@@ -117,3 +117,9 @@ def test_a_timed_fit_in_a_notebook_is_evidence_at_its_cell_and_line() -> None:
     found, _ = detect_file(document, default_registry().file_detectors(), "r", None)
     fits = [(e.location.cell, e.location.line, e.snippet) for e in found if e.value("api") == "sklearn.linear_model.LogisticRegression.fit"]
     assert fits == [(1, 2, "clf.fit(X_train, y_train)")]
+
+
+def test_a_hostile_timed_statement_is_left_to_the_cell_parse() -> None:
+    deep = "%time x" + "[0]" * 100_000
+    out, is_python = neutralise_cell(deep)
+    assert is_python and out == "pass"

@@ -168,6 +168,6 @@ def _timed_statement(line: str) -> str | None:
         return None
     try:  # a complete statement on its own (IPython times one line): else the line stays `pass`
         ast.parse(statement)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the cell's own parse reports those
         return None
     return statement
