@@ -44,6 +44,7 @@ class Gap:
     skill_name: str
     status: Status
     demonstrate: str  # what would demonstrate it
+    required: bool = True  # False: the posting only calls it nice to have
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +55,14 @@ class Coverage:
     gaps: tuple[Gap, ...]
 
     def counts(self) -> dict[str, int]:
-        out = {"covered": 0, "partial": 0, "gap": 0}
+        """Statuses of the required rows; nice-to-have rows are counted apart (and how many are covered)."""
+        out = {"covered": 0, "partial": 0, "gap": 0, "nice_to_have": 0, "nice_to_have_covered": 0}
         for row in self.rows:
-            out[row.status] += 1
+            if row.requirement.required:
+                out[row.status] += 1
+            else:
+                out["nice_to_have"] += 1
+                out["nice_to_have_covered"] += row.status == "covered"
         return out
 
 
@@ -127,5 +133,6 @@ def cover(result: Result, requirements: list[Requirement], taxonomy: Taxonomy, p
             detector=ev.detector if ev else None,
         ))
         if status != "covered":
-            gaps.append(Gap(req.label, req.skill, name, status, _demonstrate(req, taxonomy, a, titles)))
+            gaps.append(Gap(req.label, req.skill, name, status, _demonstrate(req, taxonomy, a, titles), req.required))
+    gaps.sort(key=lambda g: not g.required)  # what the posting requires first, in its order
     return Coverage(posting, result.target, tuple(rows), tuple(gaps))

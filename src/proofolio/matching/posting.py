@@ -6,6 +6,8 @@ entities decoded, block elements become line breaks); nothing is fetched or exec
 
 from __future__ import annotations
 
+import html
+import re
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +17,11 @@ __all__ = ["PostingError", "html_to_text", "read_posting"]
 MAX_BYTES = 2_000_000
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "footer", "hr", "dt", "dd"}
 _HIDDEN = {"script", "style", "template", "noscript", "head", "title"}
+# Tags that sit inside a word without a gap (`<b>Py</b>Torch` is rare; `<td>`/`<span>` chips are not).
+_INLINE = {"b", "strong", "i", "em", "u", "a", "code", "sub", "sup", "mark", "small", "abbr"}
+# An HTML fragment pasted into a .txt or read from standard input.
+_FRAGMENT = re.compile(r"<(?:p|div|li|ul|ol|br|span|h[1-6]|table|td|section|article)\b[^>]*>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
 
 
 class PostingError(ValueError):
@@ -38,6 +45,8 @@ class _TextExtractor(HTMLParser):
             self.hidden = max(0, self.hidden - 1)
         elif tag in _BLOCKS:
             self.parts.append("\n")
+        elif tag not in _INLINE:
+            self.parts.append(" ")  # `<span>Python</span><span>PyTorch</span>`: two words, as a browser shows them
 
     def handle_data(self, data: str) -> None:
         if not self.hidden:
@@ -57,7 +66,7 @@ def _looks_like_html(name: str, text: str) -> bool:
     if name.lower().endswith((".html", ".htm")):
         return True
     head = text.lstrip()[:200].lower()
-    return head.startswith(("<!doctype html", "<html"))
+    return head.startswith(("<!doctype html", "<html")) or len(_FRAGMENT.findall(text, 0, 20_000)) >= 2
 
 
 def read_posting(source: str) -> str:
@@ -85,6 +94,8 @@ def read_posting(source: str) -> str:
     text = data.decode("utf-8", errors="replace")
     if _looks_like_html(name, text):
         text = html_to_text(text)
+    elif _ENTITY.search(text):  # `Python&nbsp;&amp;&nbsp;SQL` copied from a page's source
+        text = html.unescape(text)
     if not text.strip():
         raise PostingError(f"{name} is empty")
     return text

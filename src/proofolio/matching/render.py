@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from proofolio.matching.coverage import Coverage, CoverageRow
+from proofolio.matching.coverage import Coverage, CoverageRow, Gap
 from proofolio.reporters._text import md_code_span, md_escape, md_link, one_line
 from proofolio.reporters.markdown import LEVEL_TEXT
 
@@ -31,8 +31,20 @@ def _level(row: CoverageRow) -> str:
 
 def _summary(c: Coverage) -> str:
     n = c.counts()
+    required = n["covered"] + n["partial"] + n["gap"]
     gaps = "1 gap" if n["gap"] == 1 else f"{n['gap']} gaps"
-    return f"{len(c.rows)} requirement{'' if len(c.rows) == 1 else 's'}: {n['covered']} covered, {n['partial']} partial, {gaps}"
+    text = f"{required} requirement{'' if required == 1 else 's'}: {n['covered']} covered, {n['partial']} partial, {gaps}"
+    if n["nice_to_have"]:
+        text += f"; and {n['nice_to_have']} nice to have, {n['nice_to_have_covered']} of them covered"
+    return text
+
+
+def _label(row: CoverageRow) -> str:
+    return row.requirement.label if row.requirement.required else f"{row.requirement.label} (nice to have)"
+
+
+def _gap_status(gap: Gap) -> str:
+    return gap.status if gap.required else f"{gap.status}, nice to have"
 
 
 def render_coverage_terminal(c: Coverage, console: Console) -> None:
@@ -41,7 +53,7 @@ def render_coverage_terminal(c: Coverage, console: Console) -> None:
         table.add_column(col, overflow="fold")
     for row in c.rows:
         table.add_row(
-            Text(one_line(row.requirement.label)),
+            Text(one_line(_label(row))),
             Text(one_line(row.skill_name)),
             Text(_level(row)),
             Text(row.status, style=STATUS_STYLE[row.status]),
@@ -52,7 +64,7 @@ def render_coverage_terminal(c: Coverage, console: Console) -> None:
     if c.gaps:
         console.print(Text("Gaps, and what would demonstrate them:", style="bold"))
         for gap in c.gaps:
-            console.print(Text.assemble("  ", Text(one_line(gap.requirement), style="bold"), f" ({gap.status}, ",
+            console.print(Text.assemble("  ", Text(one_line(gap.requirement), style="bold"), f" ({_gap_status(gap)}, ",
                                         Text(one_line(gap.skill_name)), "): ", Text(one_line(gap.demonstrate))))
 
 
@@ -62,13 +74,13 @@ def render_coverage_markdown(c: Coverage) -> str:
     for row in c.rows:
         where = row.where or ""
         best = md_link(md_escape(where, line_start=False), row.link) if row.link else (md_code_span(where, in_table=True) if where else "—")
-        cells = [md_escape(row.requirement.label, line_start=False), md_escape(row.skill_name, line_start=False),
+        cells = [md_escape(_label(row), line_start=False), md_escape(row.skill_name, line_start=False),
                  _level(row), row.status, best]
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     if c.gaps:
         lines += ["## Gaps", ""]
-        lines += [f"- **{md_escape(g.requirement, line_start=False)}** ({g.status}, {md_escape(g.skill_name, line_start=False)}): "
+        lines += [f"- **{md_escape(g.requirement, line_start=False)}** ({_gap_status(g)}, {md_escape(g.skill_name, line_start=False)}): "
                   f"{md_escape(g.demonstrate, line_start=False)}" for g in c.gaps]
         lines.append("")
     return "\n".join(lines)
@@ -85,6 +97,7 @@ def coverage_to_dict(c: Coverage) -> dict[str, Any]:
                 "found": r.requirement.found,
                 "posting_line": r.requirement.line,
                 "mentions": r.requirement.count,
+                "required": r.requirement.required,
                 "skill": r.requirement.skill,
                 "skill_name": r.skill_name,
                 "level": r.level.value if r.level else None,
@@ -97,7 +110,8 @@ def coverage_to_dict(c: Coverage) -> dict[str, Any]:
             }
             for r in c.rows
         ],
-        "gaps": [{"requirement": g.requirement, "skill": g.skill, "status": g.status, "demonstrate": g.demonstrate} for g in c.gaps],
+        "gaps": [{"requirement": g.requirement, "skill": g.skill, "status": g.status, "required": g.required,
+                  "demonstrate": g.demonstrate} for g in c.gaps],
     }
 
 

@@ -4,7 +4,11 @@ Two sources of words: the taxonomy (each skill's name and ``synonyms``) and the 
 technologies (vocabulary.toml). Where matches overlap, the longest wins ("PyTorch Lightning"
 over "PyTorch"), and on the same span a vocabulary term beats a taxonomy synonym because it
 is more specific. Boundaries are letters, digits, ``_`` and ``&``, so "R" never matches inside
-"Research", "R&D" or "HR".
+"Research", "R&D" or "HR". Typographic dashes and non-breaking spaces count as "-" and " ".
+
+Each requirement is *required* unless every mention of it stands under a nice-to-have heading
+("Preferred qualifications", "Bonus points", "Nice to have:") or in a sentence that says so
+("... is a plus", "ideally ...").
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class Requirement:
     line: int  # 1-based line of the first match in the posting
     count: int  # how many times the posting mentions it
     term: Term | None  # None when it came from the taxonomy's names/synonyms
+    required: bool = True  # False when every mention is a nice-to-have
 
 
 @cache
@@ -37,6 +42,8 @@ def alias_pattern(alias: str, case_sensitive: bool = False) -> re.Pattern[str]:
     body = re.sub(r"(?:\\ |\\-)+", r"[\\s\\-]+", body)  # "fine tuning" == "fine-tuning"
     if alias[-1:].isalpha() and len(alias) > 3:
         body += "(?:s|es)?"
+    elif len(alias) >= 2 and alias.isalpha():
+        body += "s?"  # acronyms and short words: "APIs", "LLMs", "CNNs"
     flags = 0 if case_sensitive else re.IGNORECASE
     return re.compile(rf"(?<![\w&]){body}(?![\w&])", flags)
 
@@ -64,11 +71,84 @@ def _words(taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> list[_Word]:
     return words
 
 
+# One character for one: positions (and so line numbers) do not move.
+_TYPOGRAPHY = str.maketrans({c: "-" for c in "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212"}
+                            | {c: " " for c in "\u00a0\u2007\u202f"})
+# A taxonomy word that means something else after these words: "data modeling" is not ML.
+_NOT_AFTER: dict[str, tuple[str, ...]] = {
+    "modeling": ("data", "dimensional", "financial", "3d", "threat", "business", "process"),
+    "modelling": ("data", "dimensional", "financial", "3d", "threat", "business", "process"),
+}
+# A heading that opens a nice-to-have section ("Preferred qualifications", "Bonus points", "Ideal:").
+_PREFERRED_HEADING = re.compile(
+    r"nice[\s-]to[\s-]have|good[\s-]to[\s-]have|\bpreferred\b|\bbonus\b|\bpluses\b|\bideal(?:ly)?\b|"
+    r"\bdesir(?:able|ed)\b|\boptional\b|\bplus\b|extra credit",
+    re.IGNORECASE,
+)
+# A sentence that says what it names is optional ("... is a plus", "ideally ..."); narrower than a
+# heading: "this role is ideal for", "take advantage of" or "annual bonus" say nothing of the kind.
+_PREFERRED_SENTENCE = re.compile(
+    r"nice[\s-]to[\s-]have|good[\s-]to[\s-]have|\bpreferred\b|\bbonus points?\b|\b(?:is|are) a bonus\b|"
+    r"\bideally\b|\bdesirable\b|\boptional\b|\b(?:an|added) advantage\b|\badvantageous\b|"
+    r"would be (?:great|nice)|\bbeneficial\b|\b(?:is|are|as|a|big|huge) plus\b|not required",
+    re.IGNORECASE,
+)
+_HEADING_WORDS = re.compile(
+    r"requirements?|qualifications?|responsibilit|must[\s-]have|required|what you|who you|you will|you'll|"
+    r"about|skills|experience|role|offer|benefits|perks|nice[\s-]to[\s-]have|preferred|bonus|ideal|desir",
+    re.IGNORECASE,
+)
+_LIST_ITEM = re.compile(r"(?:[-•*·▪–]|\d+[.)])\s")
+_SENTENCE_END = re.compile(r"[.;!?](?:\s|$|(?=[A-Z]))|\n")  # "growth.We are" (text pasted without spaces)
+
+
+def _is_heading(line: str) -> bool:
+    """A section heading: Markdown `#`, a short line ending in `:`, or a short title naming a section."""
+    stripped = line.strip()
+    if not stripped or _LIST_ITEM.match(stripped):
+        return False  # a list item, however short
+    stripped = stripped.strip("*_").strip()
+    if stripped.startswith("#"):
+        return True
+    if stripped.endswith(":") and len(stripped) <= 80:
+        return True
+    return len(stripped.split()) <= 6 and not stripped.endswith(".") and bool(_HEADING_WORDS.search(stripped))
+
+
+def preferred_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of nice-to-have text: sections under such a heading, and sentences that say so."""
+    spans: list[tuple[int, int]] = []
+    position, section_start, after_blank = 0, None, False
+    for line in text.splitlines(keepends=True):
+        heading = _is_heading(line)
+        # a paragraph of prose after a blank line ends a list of nice-to-haves ("Send us your GitHub ...")
+        closing = after_blank and section_start is not None and len(line.split()) >= 8 and not _LIST_ITEM.match(line.strip())
+        if heading or closing:
+            if section_start is not None:
+                spans.append((section_start, position))
+            section_start = position if heading and _PREFERRED_HEADING.search(line) else None
+        after_blank = not line.strip()
+        position += len(line)
+    if section_start is not None:
+        spans.append((section_start, position))
+    start = 0
+    for end_match in [*_SENTENCE_END.finditer(text), None]:
+        end = end_match.end() if end_match else len(text)
+        if end > start and _PREFERRED_SENTENCE.search(text, start, end):
+            spans.append((start, end))
+        start = end
+    return spans
+
+
 def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> list[Requirement]:
     """Requirements in order of first mention, each once, with how often it is mentioned."""
+    text = text.translate(_TYPOGRAPHY)
     hits: list[tuple[int, int, int, _Word]] = []  # start, end, priority (vocabulary first), word
     for word in _words(taxonomy, vocabulary):
         for m in alias_pattern(word.text, word.case_sensitive).finditer(text):
+            before = _NOT_AFTER.get(word.text.lower()) if word.term is None else None
+            if before and text[: m.start()].rstrip().lower().endswith(before):
+                continue
             hits.append((m.start(), m.end(), 0 if word.term else 1, word))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[2], h[0]))
     taken: list[tuple[int, int]] = []
@@ -79,13 +159,15 @@ def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term])
         taken.append((start, end))
         kept.append((start, end, word))
     kept.sort(key=lambda k: k[0])
+    preferred = preferred_spans(text)
     found: dict[tuple[str, str], Requirement] = {}
     for start, end, word in kept:
         key = (word.skill, word.label)
+        required = not any(s <= start < e for s, e in preferred)
         if key in found:
             r = found[key]
-            found[key] = Requirement(r.label, r.skill, r.found, r.line, r.count + 1, r.term)
+            found[key] = Requirement(r.label, r.skill, r.found, r.line, r.count + 1, r.term, r.required or required)
         else:
             line = text.count("\n", 0, start) + 1
-            found[key] = Requirement(word.label, word.skill, " ".join(text[start:end].split()), line, 1, word.term)
+            found[key] = Requirement(word.label, word.skill, " ".join(text[start:end].split()), line, 1, word.term, required)
     return list(found.values())
