@@ -104,6 +104,13 @@ def test_a_repository_downloaded_without_git_is_one_project(tmp_path: Path) -> N
     assert paths(sources[0]) == ["LICENSE", "README.md", "docs/README.md", "src/pkg/core.py", "tests/test_core.py"]
 
 
+def test_a_compose_file_at_the_top_makes_one_project_of_its_services(tmp_path: Path) -> None:
+    write(tmp_path, {"README.md": "# wine quality\n", "docker-compose.yml": "services: {}\n",
+                     "api/Dockerfile": "FROM python:3.11\n", "api/main.py": "x = 1\n",
+                     "ui/Dockerfile": "FROM python:3.11\n", "ui/app.py": "y = 2\n"})
+    assert [s.info.name for s in collect(tmp_path)] == [tmp_path.name]
+
+
 def test_a_folder_of_projects_with_its_own_readme_stays_a_folder_of_projects(tmp_path: Path) -> None:
     write(tmp_path, {"README.md": "# my portfolio\n", "churn/README.md": "# churn\n", "churn/model.py": "x = 1\n",
                      "digits/.gitignore": "data/\n", "digits/train.py": "y = 2\n", "scratch/try.py": "z = 3\n"})

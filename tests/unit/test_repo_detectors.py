@@ -98,15 +98,18 @@ def test_git_history_without_candidate_commits_is_no_evidence(tmp_path: Path) ->
 
 # --------------------------------------------------------------------------- dependencies
 def test_requirements_parsing_and_pins() -> None:
-    text = "# comment\n-r base.txt\n--index-url https://x\npandas==2.2.2  # data\nnumpy>=1.26\n-e .\n\n"
+    text = ("# comment\n-r base.txt\n--index-url https://x\npandas==2.2.2  # data\nnumpy>=1.26\n-e .\n\n"
+            "-e git+https://github.com/org/lib.git#egg=lib\n-e ./vendored\n")
     found, pinned = parse_requirements(text)
-    assert found == [(4, "pandas==2.2.2"), (5, "numpy>=1.26"), (6, "-e .")]
+    # `-e .` and `-e ./vendored` are the project's own code; an editable git checkout is a dependency
+    assert found == [(4, "pandas==2.2.2"), (5, "numpy>=1.26"), (8, "-e git+https://github.com/org/lib.git#egg=lib")]
     assert pinned == 1
     assert [pinned_label(p, t) for p, t in [(3, 3), (0, 3), (1, 3)]] == ["yes", "no", "partial"]
 
 
 def test_environment_parsing_counts_conda_pins() -> None:
-    text = "name: x\ndependencies:\n  - python=3.11\n  - numpy\n  - pip\n  - pip:\n      - shap==0.45\nprefix: /opt\n"
+    text = ("name: x\ndependencies:\n  - python=3.11\n  - numpy\n  - pip\n  - pip:\n      - shap==0.45\n"
+            "      - -r requirements.txt\n      - -e .\nprefix: /opt\n")
     found, pinned = parse_environment(text)
     assert [spec for _, spec in found] == ["python=3.11", "numpy", "shap==0.45"]
     assert pinned == 2
@@ -264,9 +267,12 @@ def test_the_seed_search_answers_as_the_seed_regex_does() -> None:
         "np.random.seed(0)", "torch.manual_seed(1)", "tf.random.set_seed(2)", "seed_everything(3)", "random_seed",
         "os.environ['PYTHONHASHSEED'] = '0'", "SEED = 42", "SEED=4", "random_state = 0", "random_state=None",
         "reseed(1)", "seeds = 3", "x.seed = 7", "seed\n(", "SEEDS", "random_state=", "# no seed here: none", "",
+        '{"random_state": 42}', "{'seed': 7}", "default_rng(7)", "default_rng()", "RandomState(0)", "PRNGKey(0)",
+        '"random_state": None', "'seeds': 3",
     ]
     fragments = ["seed", "SEED", "random_state", "manual_", "set_", "random_", "PYTHONHASH", "_everything",
-                 "=", " ", "\n", "(", "None", "42", "x", "_", "S", "s", "e", "ED"]
+                 "=", " ", "\n", "(", "None", "42", "x", "_", "S", "s", "e", "ED", "'", '"', ":", "default_rng",
+                 "RandomState", "PRNGKey"]
     for text in cases + _fragments_joined(fragments, 20_000, seed=7):
         assert sets_seed(text) is (SEED.search(text) is not None), text
 
@@ -285,3 +291,31 @@ def test_model_serving_prechecks_answer_as_the_regexes_do() -> None:
     ):
         assert _imports_web_framework(text) is (_WEB_IMPORT.search(text) is not None), text
         assert _may_load_model(text) is (load_hint.search(text) is not None), text
+
+
+def test_a_workflow_that_only_echoes_is_low_confidence_ci() -> None:
+    from proofolio.detectors.engineering.ci import does_work
+
+    trivial = ("name: trial\non: push\njobs:\n  hello:\n    runs-on: ubuntu-latest\n    steps:\n"
+               "      - uses: actions/checkout@v4\n      - run: echo \"Test\"\n      - name: look\n        run: |\n"
+               "          ls -la\n          # nothing else\n          echo done\n")
+    assert not does_work(trivial)
+    assert does_work(trivial + "      - run: pip install -r requirements.txt\n")
+    assert does_work(trivial.replace("echo done", "python -m pytest -q"))
+    assert does_work(trivial + "      - uses: actions/setup-python@v5\n")
+    assert does_work("steps:\n  - run: >-\n      make test\n")
+
+
+def test_an_opening_paragraph_states_the_problem_and_algorithms_are_an_approach() -> None:
+    from proofolio.detectors.communication.readme import intro_words, readme_headings, readme_sections
+
+    intro = ("This project predicts which telecom customers will cancel their contract next month, using two years "
+             "of billing and support data from a regional operator. The goal is to give the retention team a ranked "
+             "list of customers to call, so they can focus their time where it matters.")
+    readme = f"# Churn\n\n[![ci](https://x/badge.svg)](https://x)\n\n{intro}\n\n## Implemented algorithms\nx\n## Installation\npip\n"
+    headings, _ = readme_headings(readme)
+    assert intro_words(readme, headings) >= 40
+    assert readme_sections(headings, intro_words(readme, headings)) == ["problem", "approach", "setup"]
+    short = "# Churn\n\nPredicts churn.\n\n## Installation\npip\n"
+    headings, _ = readme_headings(short)
+    assert readme_sections(headings, intro_words(short, headings)) == ["setup"]

@@ -24,7 +24,8 @@ from proofolio.sources.git import GitFailure, GitRepo, History, RepoState, TreeS
 from proofolio.sources.ignore import IgnoreStack, is_env_dir, is_env_listing, read_ignore_file, skip_dir_name
 
 PROJECT_MARKER_FILES: frozenset[str] = frozenset(
-    {"pyproject.toml", "setup.py", "setup.cfg", "environment.yml", "environment.yaml", "Pipfile", "Dockerfile"}
+    {"pyproject.toml", "setup.py", "setup.cfg", "environment.yml", "environment.yaml", "Pipfile", "Dockerfile",
+     "docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml"}
 )
 PROJECT_MARKER_DIRS: frozenset[str] = frozenset({".github"})
 _REQUIREMENTS_RE = re.compile(r"^requirements.*\.txt$")

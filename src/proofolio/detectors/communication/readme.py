@@ -25,7 +25,8 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "approach": (
         "approach", "method", "methods", "methodology", "model", "models", "modeling", "modelling", "pipeline",
         "solution", "how it works", "architecture", "features", "feature engineering", "training", "implementation",
-        "analysis", "exploratory", "eda", "preprocessing", "data cleaning", "experiments",
+        "analysis", "exploratory", "eda", "preprocessing", "data cleaning", "experiments", "algorithm",
+        "algorithms", "technique", "techniques",
     ),
     "results": (
         "result", "results", "evaluation", "performance", "metrics", "findings", "conclusion", "conclusions",
@@ -74,13 +75,36 @@ def readme_headings(text: str) -> tuple[list[tuple[int, str, int]], int]:
     return headings, words
 
 
-def readme_sections(headings: list[tuple[int, str, int]]) -> list[str]:
-    """Which sections the headings cover; a top-level title is the project's name, not a section."""
+INTRO_WORDS = 40  # an opening paragraph this long states what the project is about
+_BADGE = re.compile(r"^\s*(\[?!\[|<)")  # badges, images and HTML at the top say nothing of the problem
+
+
+def intro_words(text: str, headings: list[tuple[int, str, int]]) -> int:
+    """Words of prose before the first section heading (after the title): the opening paragraph."""
+    start = headings[0][0] if headings and headings[0][2] == 1 else 0
+    sections = [line for line, _text, level in headings if line > start]
+    end = sections[0] - 1 if sections else len(text.splitlines())
+    words = 0
+    fenced = False
+    for line in text.splitlines()[start:end]:
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and not _BADGE.match(line) and not _SETEXT.match(line) and not _RST.match(line):
+            words += len(_WORD.findall(line))
+    return words
+
+
+def readme_sections(headings: list[tuple[int, str, int]], intro: int = 0) -> list[str]:
+    """Which sections the headings cover; a top-level title is the project's name, not a section.
+
+    An opening paragraph of INTRO_WORDS words or more (``intro``) states the problem, with or
+    without a heading of its own.
+    """
     if headings and headings[0][2] == 1:
         headings = headings[1:]
     found = []
     for name, pattern in _SECTION_PATTERNS.items():
-        if any(pattern.search(text.lower()) for _, text, _level in headings):
+        if any(pattern.search(text.lower()) for _, text, _level in headings) or (name == "problem" and intro >= INTRO_WORDS):
             found.append(name)
     return found
 
@@ -106,7 +130,8 @@ class Readme(RepoDetector):
         title="Explains the project in a README (problem, approach, results, setup)",
         what=(
             "The project's top-level README (Markdown, reStructuredText or text) when its headings cover at least "
-            "one of: the problem, the approach, the results, how to set it up and run it. Values: the sections "
+            "one of: the problem, the approach, the results, how to set it up and run it (an opening paragraph of "
+            "40 words or more before the first section states the problem). Values: the sections "
             "found, headings and words. High confidence with three or four sections, medium with two, low with one. "
             "Evidence points at the first heading."
         ),
@@ -134,8 +159,8 @@ class Readme(RepoDetector):
         path = sorted(candidates, key=lambda p: (not p.lower().endswith((".md", ".markdown")), p))[0]
         readme = repo.read_text(path)
         headings, words = readme_headings(readme)
-        sections = readme_sections(headings)
-        if not sections:
+        sections = readme_sections(headings, intro_words(readme, headings))
+        if not sections or not headings:
             return
         confidence = Confidence.HIGH if len(sections) >= 3 else Confidence.MEDIUM if len(sections) == 2 else Confidence.LOW
         line, text, _level = headings[0]

@@ -40,8 +40,15 @@ def parse_requirements(text: str) -> tuple[list[tuple[int, str]], int]:
         line = raw.split(" #", 1)[0].strip()
         if not line or line.startswith(("#", "-r", "-c", "--")) or line.startswith("-") and not line.startswith("-e"):
             continue
+        if line.startswith("-e") and _local_target(line[2:]):
+            continue  # `-e .`: the project installing itself, no dependency
         found.append((number, line))
     return found, sum(_is_pinned(spec) for _, spec in found)
+
+
+def _local_target(spec: str) -> bool:
+    spec = spec.strip()
+    return spec.startswith((".", "/", "file:")) or spec == ""
 
 
 def parse_environment(text: str) -> tuple[list[tuple[int, str]], int]:
@@ -55,8 +62,9 @@ def parse_environment(text: str) -> tuple[list[tuple[int, str]], int]:
         if inside and raw.strip() and not raw.startswith((" ", "\t", "-")):
             inside = False
         item = re.match(r"^\s*-\s+([^\s#:][^#]*?)\s*$", raw)
-        if inside and item and not item.group(1).endswith(":") and item.group(1) != "pip":
-            found.append((number, item.group(1)))  # `- pip` and the `- pip:` header are no dependencies
+        spec = item.group(1) if item else ""
+        if inside and item and not spec.endswith(":") and spec != "pip" and not spec.startswith("-"):
+            found.append((number, spec))  # `- pip`, the `- pip:` header and `- -r requirements.txt` are no dependencies
     pinned = sum("=" in spec for _, spec in found)
     return found, pinned
 
@@ -81,7 +89,8 @@ class Dependencies(RepoDetector):
         skill="software_engineering",
         title="Declares dependencies (requirements, pyproject, environment.yml, lock files)",
         what=(
-            "Files that declare a project's dependencies: requirements*.txt/.in, pyproject.toml ([project] or "
+            "Files that declare a project's dependencies: requirements*.txt/.in (and any .txt/.in in a requirements/ "
+            "folder; `-r`/`-c` includes and `-e .` are not counted), pyproject.toml ([project] or "
             "Poetry dependencies), setup.py/setup.cfg install_requires, environment.yml, Pipfile and lock files "
             "(Pipfile.lock, poetry.lock, uv.lock, pdm.lock, conda-lock.yml). One evidence per file at the first "
             "dependency; values: the kind, how many, and pinned = yes/no/partial (== pins; = in conda; lock files "
@@ -115,7 +124,7 @@ scikit-learn==1.5.0
                 return None
             first = next((i for i, ln in enumerate(text.splitlines(), start=1) if ln.strip()), 1)
             return "lock", first, text.splitlines()[first - 1].strip(), lock_count(name, text), "yes"
-        if _REQUIREMENTS.match(name) or (path.startswith("requirements/") and name.endswith(".txt")):
+        if _REQUIREMENTS.match(name) or ("/requirements/" in f"/{path}" and name.endswith((".txt", ".in"))):
             return self._listed("requirements", *parse_requirements(repo.read_text(path)))
         if name in ("environment.yml", "environment.yaml"):
             return self._listed("conda", *parse_environment(repo.read_text(path)))

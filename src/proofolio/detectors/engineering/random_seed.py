@@ -8,15 +8,20 @@ from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector, Te
 from proofolio.documents.reader import READABLE_SUFFIXES
 from proofolio.models import Confidence, Severity
 
-# random_state=42, np.random.seed(0), torch.manual_seed, tf.random.set_seed, seed=7, seed_everything ...
+# random_state=42, np.random.seed(0), torch.manual_seed, tf.random.set_seed, seed=7, seed_everything,
+# {"random_state": 42} (parameters passed as a dict), np.random.default_rng(7), RandomState(0), PRNGKey(0) ...
 SEED = re.compile(
     r"random_state\s*=\s*(?!None)\w|\bseed\s*\(|manual_seed|set_seed|seed_everything|\bseed\s*=\s*\d|"
-    r"random_seed|PYTHONHASHSEED|SEED\s*=\s*\d"
+    r"random_seed|PYTHONHASHSEED|SEED\s*=\s*\d|[\"']random_state[\"']\s*:\s*\d|[\"']seed[\"']\s*:\s*\d|"
+    r"default_rng\(\s*\w|RandomState\(\s*\w|PRNGKey\(\s*\w"
 )
 # Every SEED match holds one of these literals, starting at most this many characters before it
-# (set_seed: 4, manual_seed/random_seed: 7, PYTHONHASHSEED: 10). A regex of alternatives tries
-# each at every position; str.find skips to the few places where one can match.
-SEED_LITERALS: dict[str, tuple[int, ...]] = {"seed": (0, 4, 7), "SEED": (0, 10), "random_state": (0,)}
+# (set_seed: 4, manual_seed/random_seed: 7, PYTHONHASHSEED: 10, a quoted key: 1). A regex of
+# alternatives tries each at every position; str.find skips to the few places where one can match.
+SEED_LITERALS: dict[str, tuple[int, ...]] = {
+    "seed": (0, 1, 4, 7), "SEED": (0, 10), "random_state": (0, 1), "default_rng": (0,), "RandomState": (0,),
+    "PRNGKey": (0,),
+}
 CODE_SUFFIXES = READABLE_SUFFIXES  # what the file pass reads
 # Model families fitted deterministically (maximum likelihood ARIMA/exponential smoothing): no seed needed.
 DETERMINISTIC = frozenset({"MOD-time-series-model"})
@@ -49,7 +54,9 @@ class NoRandomSeed(RepoDetector):
         title="Negative signal (info): trains models with no random seed anywhere in the project",
         what=(
             "A project with model-building evidence (MOD-*, except deterministic time-series models) in which no .py file or notebook sets a seed: no "
-            "random_state=, np.random.seed/random.seed, torch.manual_seed, tf.random.set_seed, seed=, set_seed. "
+            "random_state=, np.random.seed/random.seed, torch.manual_seed, tf.random.set_seed, seed=, set_seed, "
+            "a seeded generator (default_rng(7), RandomState(0), jax PRNGKey(0)) or a \"random_state\"/\"seed\" key "
+            "in a parameter dict. "
             "Cited at the first file that builds a model."
         ),
         why=(

@@ -18,9 +18,23 @@ def is_test_path(path: str) -> bool:
     if not path.endswith(".py"):
         return False
     name = basename(path)
+    if name == "conftest.py":  # pytest's fixtures and hooks: what tests use, not tests
+        return False
     if name.startswith("test_") or name.endswith("_test.py"):
         return True
     return any(part in _TEST_DIRS for part in path.split("/")[:-1])
+
+
+def _is_fixture(text: str, def_start: int) -> bool:
+    """Whether the decorators right above a `def test...` make it a pytest fixture (`def test_client()`)."""
+    before = text[:def_start].rstrip("\n").split("\n")
+    for line in reversed(before[-6:]):
+        stripped = line.strip()
+        if not stripped.startswith("@"):
+            return False
+        if "fixture" in stripped:
+            return True
+    return False
 
 
 class Tests(RepoDetector):
@@ -40,8 +54,8 @@ def test_tenure_buckets():          # detected
     assert bucket(0) == "new"
 ''',
         not_detected=(
-            "Scripts named test_*.py that only run code (no test functions), data files under tests/, "
-            "notebooks, and whether the tests pass."
+            "Scripts named test_*.py that only run code (no test functions), pytest fixtures (conftest.py, "
+            "@pytest.fixture functions named test_...), data files under tests/, notebooks, and whether the tests pass."
         ),
         scope="repo",
     )
@@ -51,7 +65,7 @@ def test_tenure_buckets():          # detected
             if not is_test_path(path):
                 continue
             text = repo.read_text(path)
-            tests = list(_TEST_DEF.finditer(text))
+            tests = [m for m in _TEST_DEF.finditer(text) if not _is_fixture(text, m.start())]
             if not tests:
                 continue
             framework = "pytest" if _PYTEST.search(text) else "unittest" if _UNITTEST.search(text) else "plain"
