@@ -174,3 +174,17 @@ def test_cache_info_prune_and_clear(runner: CliRunner, project: Path, tmp_path: 
     assert not (cache_dir / "results.sqlite").exists() and not (cache_dir / "github").exists()
     again = runner.invoke(cli, ["cache", "info", "--cache-dir", str(cache_dir)])
     assert "results: none" in again.output and "GitHub clones and API answers: none" in again.output
+
+
+def test_cache_clear_never_deletes_through_a_link(runner: CliRunner, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "precious"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine\n")
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    (cache_dir / "github").symlink_to(elsewhere, target_is_directory=True)
+    (cache_dir / "results.sqlite").symlink_to(elsewhere / "keep.txt")
+    cleared = runner.invoke(cli, ["cache", "clear", "--cache-dir", str(cache_dir)])
+    assert cleared.exit_code == 0, cleared.output
+    assert (elsewhere / "keep.txt").read_text() == "mine\n"
+    assert not (cache_dir / "github").exists() and not (cache_dir / "github").is_symlink()

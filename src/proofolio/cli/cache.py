@@ -80,13 +80,22 @@ def clear(cache_dir: str | None) -> None:
     freed = 0
     for suffix in ("", "-wal", "-shm"):
         path = Path(f"{root / RESULTS_CACHE}{suffix}")
-        if path.exists():
-            freed += path.stat().st_size
-            path.unlink()
+        try:
+            if path.is_file() and not path.is_symlink():
+                freed += path.stat().st_size
+            if path.exists() or path.is_symlink():
+                path.unlink()
+        except OSError as exc:
+            raise UserError(f"cannot clear {path}: {exc.strerror or exc}") from None
     clones = root / GITHUB_CACHE
-    if clones.exists():
-        freed += _tree_bytes(clones)
-        shutil.rmtree(clones)
+    try:
+        if clones.is_symlink():  # never follow it: what it points at is not the cache's to delete
+            clones.unlink()
+        elif clones.exists():
+            freed += _tree_bytes(clones)
+            shutil.rmtree(clones)  # removes links inside, never what they point at
+    except OSError as exc:
+        raise UserError(f"cannot clear {clones}: {exc.strerror or exc}") from None
     click.echo(f"cleared {root}: {human_bytes(freed)} freed")
 
 
