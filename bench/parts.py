@@ -21,12 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import floor  # noqa: E402 - the bench's own floor, imported from beside this file
+from run import floor
 
-from proofolio.detectors.engine import detect_file  # noqa: E402
-from proofolio.detectors.registry import default_registry  # noqa: E402
-from proofolio.documents.reader import read_document  # noqa: E402
-from proofolio.filework import tune_garbage_collector  # noqa: E402
+from proofolio.detectors.engine import detect_file
+from proofolio.detectors.registry import default_registry
+from proofolio.documents.reader import read_document
+from proofolio.filework import tune_garbage_collector
 
 REPEAT = int(os.environ.get("REPEAT", "3"))
 
@@ -72,7 +72,7 @@ def main() -> int:
         print(f"{name:<34}{seconds:>8.3f}{seconds / unit:>8.2f}")
     if "--detectors" in sys.argv:
         names = [getattr(getattr(d, "meta", None), "id", type(d).__name__) for d in registry.file_detectors()]
-        alone = {names[i]: min(cpu(lambda: detect([i])) for _ in range(REPEAT)) - best["bare walk (no detector)"]
+        alone = {names[i]: min(cpu(lambda i=i: detect([i])) for _ in range(REPEAT)) - best["bare walk (no detector)"]
                  for i in range(count)}
         print("\neach detector alone, over the bare walk:")
         for name, seconds in sorted(alone.items(), key=lambda kv: -kv[1]):

@@ -9,7 +9,11 @@ import pytest
 
 from proofolio.detectors.base import RepoContext
 from proofolio.detectors.collaboration.git_history import GitHistory
-from proofolio.detectors.communication.readme import Readme, readme_headings, readme_sections
+from proofolio.detectors.communication.readme import (
+    Readme,
+    readme_headings,
+    readme_sections,
+)
 from proofolio.detectors.deployment.dockerfile import Dockerfile
 from proofolio.detectors.engineering.ci import ContinuousIntegration
 from proofolio.detectors.engineering.dependencies import (
@@ -241,8 +245,9 @@ def test_dockerfile_needs_model_evidence_and_grades_it(tmp_path: Path) -> None:
 
 def test_model_serving_across_modules_survives_a_file_that_does_not_parse(tmp_path: Path) -> None:
     """A broken module that mentions a loader (`joblib`) neither fails the detector nor hides the app."""
-    from proofolio.detectors.deployment.project_model_serving import ProjectModelServing
     from support import ROOT
+
+    from proofolio.detectors.deployment.project_model_serving import ProjectModelServing
 
     positive = ROOT / "fixtures" / "detectors" / "OPS-model-serving-project" / "positive"
     files = {str(p.relative_to(positive)): p.read_text() for p in positive.rglob("*.py")}
@@ -280,7 +285,11 @@ def test_the_seed_search_answers_as_the_seed_regex_does() -> None:
 def test_model_serving_prechecks_answer_as_the_regexes_do() -> None:
     import re
 
-    from proofolio.detectors.deployment.project_model_serving import _WEB_IMPORT, _imports_web_framework, _may_load_model
+    from proofolio.detectors.deployment.project_model_serving import (
+        _WEB_IMPORT,
+        _imports_web_framework,
+        _may_load_model,
+    )
 
     load_hint = re.compile(r"load_model|joblib|torch\.load|from_pretrained|pipeline\(|InferenceSession|pickle")
     fragments = ["from ", "import ", "fastapi", "flask", "streamlit", "gradio", "bentoml", "litserve", "\n", "  ",
@@ -307,7 +316,11 @@ def test_a_workflow_that_only_echoes_is_low_confidence_ci() -> None:
 
 
 def test_an_opening_paragraph_states_the_problem_and_algorithms_are_an_approach() -> None:
-    from proofolio.detectors.communication.readme import intro_words, readme_headings, readme_sections
+    from proofolio.detectors.communication.readme import (
+        intro_words,
+        readme_headings,
+        readme_sections,
+    )
 
     intro = ("This project predicts which telecom customers will cancel their contract next month, using two years "
              "of billing and support data from a regional operator. The goal is to give the retention team a ranked "

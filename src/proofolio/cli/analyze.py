@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from proofolio.cache import DEFAULT_MAX_BYTES
-from proofolio.cli.common import RESULTS_CACHE, UserError, cache_root, load_taxonomy_option
+from proofolio.cli.common import (
+    RESULTS_CACHE,
+    UserError,
+    cache_root,
+    load_taxonomy_option,
+)
 from proofolio.filework import FileRunner, WorkerConfig, default_jobs
 from proofolio.limits import ReadLimits, human_bytes
 from proofolio.models import Result

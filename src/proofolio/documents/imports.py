@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-
 # Modules that re-export another under an older name: `import matplotlib.pylab as plt` plots
 # with pyplot, `from sklearn.externals import joblib` (scikit-learn < 0.23) is joblib.
 MODULE_ALIASES = {

@@ -46,7 +46,7 @@ for epoch in range(10):            # detected
     node_types = (ast.For, ast.AsyncFor, ast.While, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef)
 
     def __init__(self) -> None:
-        self.loops: list[ast.AST] = []
+        self.loops: list[ast.stmt] = []  # For, AsyncFor, While
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = []
         self.gradients: list[int] = []  # lines computing gradients
         self.steps: list[tuple[int, Confidence, str]] = []  # lines applying them
@@ -60,7 +60,7 @@ for epoch in range(10):            # detected
         if not isinstance(node, ast.Call):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 self.functions.append(node)
-            else:
+            elif isinstance(node, ast.stmt):
                 self.loops.append(node)
             return
         func = node.func
