@@ -13,6 +13,7 @@ Each requirement is *required* unless every mention of it stands under a nice-to
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -140,30 +141,52 @@ def preferred_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@cache
+def _first_word(alias: str) -> str:
+    """What any match of ``alias`` contains, lower-cased (its words may be joined by spaces or hyphens)."""
+    return re.split(r"[\s\-]+", alias.strip().lower())[0]
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans covering the same characters (looked up by bisection)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
 def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> list[Requirement]:
     """Requirements in order of first mention, each once, with how often it is mentioned."""
     text = text.translate(_TYPOGRAPHY)
     hits: list[tuple[int, int, int, _Word]] = []  # start, end, priority (vocabulary first), word
+    lowered = text.lower()
     for word in _words(taxonomy, vocabulary):
+        if _first_word(word.text) not in lowered:  # a substring test per word, not a regex scan per alias
+            continue
         for m in alias_pattern(word.text, word.case_sensitive).finditer(text):
             before = _NOT_AFTER.get(word.text.lower()) if word.term is None else None
             if before and text[: m.start()].rstrip().lower().endswith(before):
                 continue
             hits.append((m.start(), m.end(), 0 if word.term else 1, word))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[2], h[0]))
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # characters already in a kept match: linear, however many hits
     kept: list[tuple[int, int, _Word]] = []
     for start, end, _prio, word in hits:
-        if any(start < e and s < end for s, e in taken):
+        if any(taken[start:end]):
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         kept.append((start, end, word))
     kept.sort(key=lambda k: k[0])
-    preferred = preferred_spans(text)
+    preferred = _merged(preferred_spans(text))
+    starts = [s for s, _ in preferred]
     found: dict[tuple[str, str], Requirement] = {}
     for start, end, word in kept:
         key = (word.skill, word.label)
-        required = not any(s <= start < e for s, e in preferred)
+        at = bisect.bisect_right(starts, start) - 1
+        required = not (at >= 0 and start < preferred[at][1])
         if key in found:
             r = found[key]
             found[key] = Requirement(r.label, r.skill, r.found, r.line, r.count + 1, r.term, r.required or required)
