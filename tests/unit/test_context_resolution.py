@@ -405,3 +405,23 @@ def test_pandas_methods_count_only_where_the_file_uses_pandas() -> None:
         frame.value_counts()
     """
     assert hits(without, "PRE-missing-values", "EDA-summary-statistics") == []
+
+
+def test_a_name_from_several_star_imports_is_weighed_once_among_the_newest() -> None:
+    """Thousands of star imports (hostile) cost no more than a few: few modules weighed, once per name."""
+    import ast
+
+    from proofolio.detectors.base import STAR_CANDIDATES
+
+    source = "".join(f"from pkg.m{i} import *\n" for i in range(2_000)) + "accuracy_score(y, p)\n" * 300
+    document = read_document("s.py", source.encode())
+    asked: list[str] = []
+    ctx = FileContext(document, "r", None)
+    ctx.knows = lambda name: asked.append(name) or (2 if name == "pkg.m1990.accuracy_score" else 0)
+    calls = [node for node in ast.walk(document.tree) if isinstance(node, ast.Call)]
+    targets = {ctx.call_target(call).qualified for call in calls}
+    assert targets == {"pkg.m1990.accuracy_score"}
+    assert len(asked) == STAR_CANDIDATES
+    found = evidence("from sklearn.linear_model import *\nfrom sklearn.metrics import *\nf1_score(y, p)\n")
+    assert [(e.detector, e.value("api")) for e in found if e.detector == "EVAL-metrics"] == [
+        ("EVAL-metrics", "sklearn.metrics.f1_score")]

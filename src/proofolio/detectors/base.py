@@ -106,6 +106,8 @@ DATAFRAME_METHODS = frozenset(
 )
 
 
+STAR_CANDIDATES = 16  # star imports weighed for a bare name (the newest); real files have a handful
+STAR_MEMO_SIZE = 10_000
 MAX_TYPE_DEPTH = 32  # nested calls/subscripts followed when inferring a type
 
 
@@ -211,6 +213,7 @@ class FileContext:
     # How surely a qualified name is a known API (CatalogRunner.knows: 2, 1 or 0): which of several
     # star imports a bare name comes from (`from keras.models import *; from keras.layers import *`).
     knows: Callable[[str], int] | None = None
+    _star_choice: dict[str, str] | None = None  # name → the star module it was taken from (this file)
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -310,12 +313,23 @@ class FileContext:
 
     def _star_qualified(self, name: str) -> str:
         """``name`` (a bare name or a chain from one) in the star-imported module it most likely comes
-        from: with several, the one where it is most surely a known API (the newest on a tie)."""
+        from: with several, the one where it is most surely a known API (the newest on a tie).
+
+        Only the newest STAR_CANDIDATES star imports are weighed, once per name and file: a file of
+        thousands of star imports costs no more than one of a few.
+        """
         modules = self.document.imports.star_modules
         module = modules[-1]
         if len(modules) > 1 and self.knows is not None:
-            knows = self.knows
-            module = max(reversed(modules), key=lambda m: knows(f"{m}.{name}"))
+            if self._star_choice is None:
+                self._star_choice = {}
+            chosen = self._star_choice.get(name)
+            if chosen is None:
+                knows = self.knows
+                chosen = max(reversed(modules[-STAR_CANDIDATES:]), key=lambda m: knows(f"{m}.{name}"))
+                if len(self._star_choice) < STAR_MEMO_SIZE:
+                    self._star_choice[name] = chosen
+            module = chosen
         return f"{module}.{name}"
 
     def _may_be_star_import(self, name: str) -> bool:
