@@ -298,3 +298,27 @@ def test_a_huge_posting_is_read_in_linear_time() -> None:
         assert [(r.label, r.count, r.required) for r in found] == [("Python", text.count("Python"), True),
                                                                   ("Kafka", text.count("Kafka"), False)]
     assert timings[1] < timings[0] * 40  # 10x the text: ~10x when linear, ~100x when quadratic as it was
+
+
+def test_a_posting_that_is_no_regular_file_is_refused(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "posting"
+    os.mkfifo(fifo)  # reading it would block forever
+    for path in (str(fifo), "/dev/zero"):
+        with pytest.raises(PostingError, match="is not a regular file"):
+            read_posting(path)
+
+
+@pytest.mark.parametrize(
+    "markup",
+    ["<![<![ Python and PyTorch", "<![ CDATA[ Python", "<a " * 20_000 + "Python", "<a b='" * 10_000 + " Python",
+     "<!--" * 20_000 + " Python"],
+)
+def test_hostile_markup_is_stripped_not_parsed(markup: str) -> None:
+    """The stdlib parser raises on some declarations and is quadratic on unclosed tags (CVE-2025-6069)."""
+    import time
+
+    start = time.perf_counter()
+    text = html_to_text("<p>" + markup + "</p>")
+    assert "Python" in text and time.perf_counter() - start < 5  # quadratic: minutes

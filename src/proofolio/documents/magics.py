@@ -166,8 +166,8 @@ def _timed_statement(line: str) -> str | None:
     statement = " ".join(words[i:]).strip()
     if not statement:
         return None
-    try:  # a complete statement on its own (IPython times one line): else the line stays `pass`
-        ast.parse(statement)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # the cell's own parse reports those
+    try:  # a complete statement on its own (IPython times one line): else the line stays `pass`, as
+        ast.parse(statement)  # every magic line did before timed statements were kept
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
     return statement

@@ -168,7 +168,7 @@ def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term])
             continue
         for m in alias_pattern(word.text, word.case_sensitive).finditer(text):
             before = _NOT_AFTER.get(word.text.lower()) if word.term is None else None
-            if before and text[: m.start()].rstrip().lower().endswith(before):
+            if before and text[max(0, m.start() - 40) : m.start()].rstrip().lower().endswith(before):
                 continue
             hits.append((m.start(), m.end(), 0 if word.term else 1, word))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[2], h[0]))
