@@ -314,10 +314,7 @@ class ResultCache:
             self._db.execute("ROLLBACK")
             self._write([r for r in rows if _encodable(*r)], [h for h in hashes if _encodable(*h)])
         except sqlite3.DatabaseError as exc:
-            try:
-                self._db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
+            self._rollback()
             if self._damaged(exc) and self._db is not None:
                 try:
                     self._write(rows, hashes)  # into the new file
@@ -352,10 +349,7 @@ class ResultCache:
                 )
             self._db.execute("COMMIT")
         except sqlite3.DatabaseError as exc:  # only recency is lost: the rows may be pruned a little early
-            try:
-                self._db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
+            self._rollback()
             self._damaged(exc)
 
     def size(self) -> int:
@@ -383,35 +377,30 @@ class ResultCache:
         goal = used - int(max_bytes * PRUNE_TO)
         try:
             doomed: list[str] = []
-            freed, cutoff = 0, today() + 1  # if every result goes, every hash may go too
+            freed = 0
             # sizes as stored: values are ASCII JSON (escaped), so characters are bytes; +32 per row's overhead
-            rows = self._db.execute("SELECT key, length(value) + length(key) + 32, used FROM results ORDER BY used, rowid")
+            rows = self._db.execute("SELECT key, length(value) + length(key) + 32 FROM results ORDER BY used, rowid")
             try:
                 while freed < goal and (batch := rows.fetchmany(LOOKUP_BATCH)):
-                    for key, cost, day in batch:
+                    for key, cost in batch:
                         if freed >= goal:
-                            cutoff = day
                             break
                         doomed.append(key)
                         freed += cost
-                if freed >= goal and cutoff > today():  # the goal was met exactly at a batch's end
-                    following = rows.fetchone()
-                    cutoff = following[2] if following else cutoff
             finally:
                 rows.close()
             self._db.execute("BEGIN IMMEDIATE")
             for start in range(0, len(doomed), LOOKUP_BATCH):
                 batch = doomed[start : start + LOOKUP_BATCH]
                 self._db.execute(f"DELETE FROM results WHERE key IN ({','.join('?' * len(batch))})", batch)
-            self._db.execute("DELETE FROM hashes WHERE used < ?", (cutoff,))
+            # hashes older than the oldest result kept (all of them when none is kept)
+            self._db.execute("DELETE FROM hashes WHERE used < coalesce((SELECT min(used) FROM results), ?)",
+                             (today() + 1,))
             self._db.execute("COMMIT")
             self._db.executescript("PRAGMA incremental_vacuum;")  # execute() would free one page (one step)
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.DatabaseError as exc:
-            try:
-                self._db.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
+            self._rollback()
             if not self._damaged(exc):
                 warnings.warn(f"proofolio cache {self.path} cannot be pruned ({exc})", stacklevel=2)
             return 0
@@ -419,12 +408,25 @@ class ResultCache:
 
     def stats(self) -> dict[str, int]:
         """Rows, bytes in use and the days of the oldest and newest use: what `proofolio cache info` shows."""
+        empty = {"results": 0, "hashes": 0, "bytes": 0, "oldest_day": 0, "newest_day": 0}
         if self._db is None:
-            return {"results": 0, "hashes": 0, "bytes": 0, "oldest_day": 0, "newest_day": 0}
-        results, oldest, newest = self._db.execute("SELECT count(*), min(used), max(used) FROM results").fetchone()
-        (hashes,) = self._db.execute("SELECT count(*) FROM hashes").fetchone()
+            return empty
+        try:
+            results, oldest, newest = self._db.execute("SELECT count(*), min(used), max(used) FROM results").fetchone()
+            (hashes,) = self._db.execute("SELECT count(*) FROM hashes").fetchone()
+        except sqlite3.DatabaseError as exc:  # damage met while counting: discarded, as on any read
+            self._damaged(exc)
+            return empty
         return {"results": results, "hashes": hashes, "bytes": self.size(), "oldest_day": oldest or 0,
                 "newest_day": newest or 0}
+
+    def _rollback(self) -> None:
+        """End the transaction a failed statement left open (a damaged file may refuse even that)."""
+        if self._db is not None:
+            try:
+                self._db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
 
     def close(self) -> None:
         if self._db is not None:

@@ -115,4 +115,4 @@ def _tree_bytes(folder: Path) -> int:
 
 
 def _day(day: int) -> str:
-    return "never" if day <= 0 else datetime.date.fromordinal(datetime.date(1970, 1, 1).toordinal() + day).isoformat()
+    return "never" if day <= 0 else (datetime.date(1970, 1, 1) + datetime.timedelta(days=day)).isoformat()

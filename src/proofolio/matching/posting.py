@@ -70,15 +70,19 @@ def html_to_text(html: str) -> str:
         parser.close()
     except (AssertionError, ValueError):
         return _stripped(html)
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line)
+    return _tidy("".join(parser.parts))
 
 
 def _stripped(html_text: str) -> str:
     """Tags (and script/style bodies) removed, entities decoded: the fallback for hostile markup."""
     text = _HIDDEN_BODY.sub(" ", html_text)
     text = _TAG.sub(lambda m: "\n" if m.group(1).lower() in _BLOCKS else " ", text)
-    lines = (" ".join(line.split()) for line in html.unescape(text).splitlines())
+    return _tidy(html.unescape(text))
+
+
+def _tidy(text: str) -> str:
+    """One block per line, runs of white space as one space, no empty lines."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 

@@ -369,8 +369,7 @@ class FlowTracker:
         if data is None:
             return
         roots = frozenset(self.names(data))
-        fit = Fit(node, receiver, receiver_type, self.role(data), roots,
-                  bool(roots & self.tables) and not self._makes_features_inline(data))
+        fit = Fit(node, receiver, receiver_type, self.role(data), roots, self._from_table(roots, data))
         self.flow.fits.append(fit)
         if receiver is not None:
             self.fitted_on[receiver] = roots
@@ -382,8 +381,7 @@ class FlowTracker:
         if data is None:
             return
         roots = frozenset(self.names(data))
-        from_table = bool(roots & self.tables) and not self._makes_features_inline(data)
-        self.flow.native_fits.append(Fit(node, None, trainer, self.role(data), roots, from_table))
+        self.flow.native_fits.append(Fit(node, None, trainer, self.role(data), roots, self._from_table(roots, data)))
 
     def metric(self, node: ast.Call, record: bool = True) -> Metric | None:
         qualified = self.qualified(node)
@@ -410,12 +408,15 @@ class FlowTracker:
             role = "train"
         return self._record(Metric(node, api, role, on_fit), record)
 
-    def _makes_features_inline(self, node: ast.AST) -> bool:
-        """`model.fit(tfidf.transform(df["text"]), y)`: the fitted data is text features, not the table."""
-        for item in inner_nodes(node):
+    def _from_table(self, roots: frozenset[str], data: ast.AST) -> bool:
+        """Fitted data derived from a table read in this file, unless text/image features are made inline:
+        `model.fit(tfidf.transform(df["text"]), y)` fits on text features, not on the table."""
+        if not roots & self.tables:
+            return False
+        for item in inner_nodes(data):
             if item.__class__ is ast.Call and (self.qualified(item) or "").startswith(NON_TABULAR_PREFIXES):  # type: ignore[arg-type]
-                return True
-        return False
+                return False
+        return True
 
     def _record(self, metric: Metric, record: bool) -> Metric:
         if record:
