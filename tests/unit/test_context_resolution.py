@@ -131,8 +131,11 @@ def test_locally_defined_function_is_not_the_library_one() -> None:
         accuracy_score([1], [1])
         fit([[1]], [1])
     """
-    # the candidate wrote two functions: that is Python evidence, and nothing else
-    assert {e.detector for e in evidence(source)} == {"PY-functions-classes"}
+    # the candidate wrote two functions (Python evidence) and computed accuracy by hand inside one
+    # (EVAL-computed-metrics, line 2); the call of their accuracy_score is not scikit-learn's metric
+    found = {(e.detector, e.location.line) for e in evidence(source)}
+    assert {d for d, _ in found} == {"PY-functions-classes", "EVAL-computed-metrics"}
+    assert ("EVAL-computed-metrics", 2) in found
 
 
 def test_star_import_is_a_medium_confidence_guess() -> None:

@@ -37,9 +37,50 @@ def test_python2_print_is_read_with_a_note_and_same_lines() -> None:
 
 
 def test_syntax_error_is_a_problem_with_its_line() -> None:
-    doc = read_document("bad.py", b"x = 1\ndef broken(:\n    pass\n")
-    assert doc.tree is None
-    assert [(p.kind, p.line) for p in doc.problems] == [("syntax-error", 2)]
+    doc = read_document("bad.py", b"def broken(:\n    pass\n")
+    assert doc.tree is None  # blanking the broken lines leaves nothing: not Python to analyse
+    assert [(p.kind, p.line) for p in doc.problems] == [("syntax-error", 1)]
+
+
+def test_a_stray_line_is_blanked_and_the_rest_analysed() -> None:
+    source = (
+        b"import pandas as pd\n"
+        b"//code is changed\n"
+        b"df = pd.read_csv('sales.csv')\n"
+        b"def broken(:\n"
+        b"    pass\n"
+        b"df = df.dropna()\n"
+    )
+    doc = read_document("prep.py", source)
+    assert doc.tree is not None
+    assert [(p.kind, p.line) for p in doc.problems] == [("syntax-error-recovered", 2)]
+    assert "3 line(s) blanked: 2, 4, 5" in doc.problems[0].reason
+    # lines keep their numbers: what parsed is cited where it stands, and snippets read the original text
+    assert [n.lineno for n in doc.tree.body] == [1, 3, 6]
+    assert doc.lines[1] == "//code is changed"
+
+
+def test_escaped_triple_quotes_are_read_as_quotes() -> None:
+    source = b'\\"\\"\\"Train the credit model.\\"\\"\\"\nimport joblib\n\n\ndef save(model):\n    \\"\\"\\"Write it.\\"\\"\\"\n    joblib.dump(model, "m.pkl")\n'
+    doc = read_document("main.py", source)
+    assert doc.tree is not None
+    assert [p.kind for p in doc.problems] == ["syntax-error-recovered"]
+    assert "read as quotes" in doc.problems[0].reason and "blanked" not in doc.problems[0].reason
+    function = doc.tree.body[2]
+    assert isinstance(function, ast.FunctionDef) and ast.get_docstring(function) == "Write it."
+
+
+def test_a_file_that_is_mostly_not_python_stays_a_syntax_error() -> None:
+    prose = "".join(f"This line {i} is prose, not code.\n" for i in range(40)) + "x = 1\n"
+    doc = read_document("notes.py", prose.encode())
+    assert doc.tree is None  # 40 broken lines are past the budget of 10 (15% of 41 is 6)
+    assert [p.kind for p in doc.problems] == ["syntax-error"]
+
+
+def test_python2_with_a_broken_line_is_rewritten_and_salvaged() -> None:
+    doc = read_document("old.py", b"import numpy as np\nprint 'mean', np.mean([1])\n<<<<<<< HEAD\nx = 1\n")
+    assert doc.tree is not None and doc.python2
+    assert [p.kind for p in doc.problems] == ["syntax-error-recovered", "python2"]
 
 
 def test_nul_bytes_mean_binary() -> None:

@@ -67,8 +67,74 @@ def parse_python(source: str, path: str) -> tuple[ast.Module | None, list[Docume
                 )
                 return tree, [note], True
         reason = f"syntax error: {exc.msg} (line {exc.lineno})"
+        # the rewrite first: it only touches lines that do not parse in Python 3, and repairs them
+        for candidate, python2 in ((rewritten, True), (source, False)):
+            salvaged = salvage(candidate, path) if candidate is not None else None
+            if salvaged is not None:
+                tree, blanked, unescaped = salvaged
+                shown = ", ".join(map(str, blanked[:10])) + (f" and {len(blanked) - 10} more" if len(blanked) > 10 else "")
+                repairs = ['escaped triple quotes (\\"\\"\\") read as quotes'] if unescaped else []
+                if blanked:
+                    repairs.append(f"{len(blanked)} line(s) blanked: {shown}")
+                note = f"{reason}; analysed with {' and '.join(repairs)}"
+                problems = [DocumentProblem("syntax-error-recovered", note, line=exc.lineno)]
+                if python2:
+                    problems.append(DocumentProblem("python2", "Python 2 syntax: read through a print/except rewrite, lines unchanged"))
+                return tree, problems, python2
         return None, [DocumentProblem("syntax-error", reason, line=exc.lineno)], False
     except ValueError as exc:  # e.g. NUL bytes
         return None, [DocumentProblem("unparseable", f"cannot parse: {exc}")], False
     except (RecursionError, MemoryError):
         return None, [DocumentProblem("too-complex", "nesting too deep for the Python parser")], False
+
+
+# \"\"\" and \'\'\' as quotes, padded to the same length (columns of the rest of the line hold)
+_ESCAPED_QUOTES = (('\\"\\"\\"', '"""   '), ("\\'\\'\\'", "'''   "))
+SALVAGE_MIN_LINES = 10  # lines a broken file may lose, at least ...
+SALVAGE_SHARE = 0.15  # ... or this share of its lines, whichever is more
+SALVAGE_MAX_LINES = 100  # and never more (each blanked line costs one more parse)
+SALVAGE_MAX_BYTES = 1_000_000  # larger broken files are not retried
+SALVAGE_WORK_BYTES = 20_000_000  # bytes parsed again at most per file (a 1 MB file: 20 tries)
+
+
+def salvage(source: str, path: str) -> tuple[ast.Module, list[int], bool] | None:
+    """Blank the line at each syntax error until the file parses: (tree, blanked lines, whether
+    escaped triple quotes were read as quotes), or None.
+
+    A stray line (`//code is changed`, an escaped `\\"\\"\\"` docstring, a merge marker) would
+    otherwise lose every piece of evidence of the file. Lines keep their numbers (a blanked line
+    becomes empty), so every citation of the rest stays exact. Gives up past a budget: a file
+    that is not Python at all stays a syntax error.
+    """
+    if len(source) > SALVAGE_MAX_BYTES:
+        return None
+    original = source
+    for escaped, quotes in _ESCAPED_QUOTES:  # code pasted through JSON: every docstring would be lost
+        source = source.replace(escaped, quotes)
+    unescaped = source != original
+    lines = source.split("\n")
+    budget = min(SALVAGE_MAX_LINES, max(SALVAGE_MIN_LINES, int(len(lines) * SALVAGE_SHARE)),
+                 SALVAGE_WORK_BYTES // max(len(source), 1))
+    blanked: list[int] = []
+    while len(blanked) < budget:
+        try:
+            tree = parse_source("\n".join(lines), path)
+            # nothing left but what parsed anyway (comments, a docstring): the file was not Python
+            return (tree, blanked, unescaped) if _holds_code(tree) else None
+        except SyntaxError as exc:
+            line = exc.lineno
+            if line is None or not 1 <= line <= len(lines) or not lines[line - 1].strip():
+                return None  # an error at no line, or at one blanked already: blanking cannot help
+            lines[line - 1] = ""
+            blanked.append(line)
+        except (ValueError, RecursionError, MemoryError):
+            return None
+    return None
+
+
+def _holds_code(tree: ast.Module) -> bool:
+    """Whether a module has a statement besides a docstring."""
+    body = tree.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    return bool(body)
