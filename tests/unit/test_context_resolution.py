@@ -428,3 +428,17 @@ def test_a_name_from_several_star_imports_is_weighed_once_among_the_newest() -> 
     found = evidence("from sklearn.linear_model import *\nfrom sklearn.metrics import *\nf1_score(y, p)\n")
     assert [(e.detector, e.value("api")) for e in found if e.detector == "EVAL-metrics"] == [
         ("EVAL-metrics", "sklearn.metrics.f1_score")]
+
+
+def test_an_imported_name_rebound_by_the_file_is_no_longer_the_module() -> None:
+    source = """
+        import numpy as np
+        from keras.preprocessing import image
+
+        img = image.load_img("cat.jpg", target_size=(256, 256))
+        image = image.img_to_array(img)
+        batch = image.reshape(1, 256, 256, 3)
+    """
+    found = hits(source, "PRE-text-image-preprocessing")
+    # load_img and img_to_array are Keras's (lines 4, 5); after line 5 `image` is an array: its reshape is numpy's
+    assert [line for line, _, _ in found] == [4, 5]

@@ -158,6 +158,18 @@ def test_readme_confidence_by_sections(tmp_path: Path) -> None:
     assert [(e.location.line, e.confidence, e.value("sections")) for e in two] == [(1, Confidence.MEDIUM, "problem,setup")]
 
 
+def test_readme_headings_written_bold_or_escaped_count() -> None:
+    text = (
+        "\\*\\*Stock Price Prediction\\*\\*\n\\-----\n\nPredicting closing prices.\n\n"  # escaped by an editor
+        "**Project Overview:**\n\nDaily prices from 2010.\n\n"
+        "## Key Steps\n\n1. scale\n2. fit\n\n"
+        "## Key Takeaways\n\nThe LSTM beats the baseline. A line with **bold words** in it is text.\n"
+    )
+    headings, _ = readme_headings(text)
+    assert [(line, level) for line, _, level in headings] == [(1, 2), (6, 4), (10, 2), (15, 2)]
+    assert readme_sections(headings) == ["problem", "approach", "results"]
+
+
 def test_readme_of_a_project_without_code_is_no_evidence(tmp_path: Path) -> None:
     text = "# Stock prediction\n\n## Problem\n\nx\n\n## Approach\n\nLSTM\n\n## Results\n\n97%\n"
     assert run(Readme(), source(tmp_path, {"README.md": text})) == []
@@ -188,6 +200,13 @@ def test_no_random_seed_fires_only_for_model_projects_without_any_seed(tmp_path:
     assert run(NoRandomSeed(), source(tmp_path / "c", code), ()) == []  # no model, no signal
     arima = (model_evidence("train.py", "MOD-time-series-model"),)
     assert run(NoRandomSeed(), source(tmp_path / "d", code), arima) == []  # deterministic fit
+    trainer = Evidence("MOD-transformers", "model_building", Location("p", None, "train.py", 5), "Trainer(...)",
+                       Confidence.HIGH, (("api", "transformers.Trainer"),))
+    hub_model = Evidence("MOD-transformers", "model_building", Location("p", None, "train.py", 4), "AutoModel...",
+                         Confidence.HIGH, (("api", "transformers.AutoModelForSequenceClassification.from_pretrained"),))
+    # Hugging Face's Trainer seeds every generator (TrainingArguments.seed defaults to 42)
+    assert run(NoRandomSeed(), source(tmp_path / "e", code), (hub_model, trainer)) == []
+    assert len(run(NoRandomSeed(), source(tmp_path / "f", code), (hub_model,))) == 1  # a model loaded, no Trainer
 
 
 # --------------------------------------------------------------------------- other repo-level helpers

@@ -157,6 +157,16 @@ def qualified_name(imports: ImportMap, node: ast.AST) -> str | None:
     return ".".join(reversed(parts))
 
 
+_ALIASING = frozenset({ast.Constant, ast.Name, ast.Attribute})
+
+
+def _chain_base(node: ast.AST) -> str | None:
+    """`image` of `image.reshape` / `image`: the name a Name/Attribute chain starts from."""
+    while node.__class__ is ast.Attribute:
+        node = node.value  # type: ignore[attr-defined]
+    return node.id if node.__class__ is ast.Name else None  # type: ignore[attr-defined]
+
+
 def _bound_names(tree: ast.AST | None) -> frozenset[str]:
     """Every name the file binds itself: defs, classes, assignments, parameters, loop targets."""
     if tree is None:
@@ -214,14 +224,21 @@ class FileContext:
     # star imports a bare name comes from (`from keras.models import *; from keras.layers import *`).
     knows: Callable[[str], int] | None = None
     _star_choice: dict[str, str] | None = None  # name → the star module it was taken from (this file)
+    # Imported names the file rebinds (`from keras.preprocessing import image; image = image.load_img(p)`):
+    # from there on they are the file's values, not the module.
+    _shadowed: set[str] | None = None
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
         """Resolve a Name/Attribute chain through the imports; None for local names.
 
-        Imports are read for the whole file before the walk, so the answer depends on the node alone.
+        Imports are read for the whole file before the walk; an imported name the file has rebound
+        by then (an assignment seen earlier in the walk) no longer resolves.
         """
-        return qualified_name(self.document.imports, node)
+        resolved = qualified_name(self.document.imports, node)
+        if resolved is not None and self._shadowed is not None and _chain_base(node) in self._shadowed:
+            return None
+        return resolved
 
     def expression_type(self, node: ast.AST) -> str | None:
         """The type of an expression where it is known: a tracked variable or a resolved call.
@@ -291,6 +308,8 @@ class FileContext:
     def _call_target(self, call: ast.Call) -> CallTarget:
         func = call.func
         resolved = qualified_name(self.document.imports, func)
+        if resolved is not None and self._shadowed is not None and _chain_base(func) in self._shadowed:
+            resolved = None
         if func.__class__ is ast.Attribute:
             method = func.attr  # type: ignore[attr-defined]
             if resolved is not None:
@@ -356,6 +375,12 @@ class FileContext:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if len(targets) == 1 and targets[0].__class__ is ast.Name:  # `x = ...`, most assignments
+            # a value made from it rebinds the name; `xgb = None` after a failed import and
+            # `tf = tf.compat.v1` keep meaning the module (or nothing)
+            if value.__class__ not in _ALIASING and targets[0].id in self.document.imports.aliases:  # type: ignore[attr-defined]
+                if self._shadowed is None:
+                    self._shadowed = set()
+                self._shadowed.add(targets[0].id)  # type: ignore[attr-defined]
             value_type = self.expression_type(value)
             if value_type is None:
                 self.variable_types.pop(targets[0].id, None)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from importlib import resources
 
-from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector, dotted
+from proofolio.detectors.support import is_prediction_call, looks_like_prediction_name, plots_model_results
 from proofolio.models import Confidence
 
 CATALOG_RESOURCE = "catalog.toml"
@@ -34,6 +35,8 @@ class CatalogRow:
     bases: tuple[str, ...]
     confidence: Confidence
     extra_values: tuple[tuple[str, str], ...]
+    exclude: tuple[str, ...] = ()  # globs of names a wider pattern of the row would take wrongly
+    not_model_results: bool = False  # a call drawing a model's results (support.plots_model_results) is not this row's
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -87,7 +90,7 @@ class PatternIndex:
             found.extend(self.prefix.get(".".join(parts[:i]), ()))
         for bucket in (parts[0], ""):
             found.extend(row for pattern, row in self.globs.get(bucket, ()) if fnmatchcase(name, pattern))
-        return found
+        return [row for row in found if not any(fnmatchcase(name, pattern) for pattern in row.exclude)]
 
 
 def _row(raw: dict[str, object], where: str) -> CatalogRow:
@@ -95,6 +98,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
     if missing:
         raise CatalogError(f"{where}: missing {', '.join(missing)}")
     calls = tuple(str(x) for x in raw.get("calls", []))  # type: ignore[union-attr]
+    exclude = tuple(str(x) for x in raw.get("exclude", []))  # type: ignore[union-attr]
     bases = tuple(str(x) for x in raw.get("bases", []))  # type: ignore[union-attr]
     methods = frozenset(str(x) for x in raw.get("methods", []))  # type: ignore[union-attr]
     if not (calls or bases or methods):
@@ -110,7 +114,8 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         not_detected=str(raw["not_detected"]).strip(),
         scope="file",
         kind="catalog",
-        patterns=calls + tuple(f"class(...{b})" for b in bases) + tuple(f"<pandas-like>.{m}()" for m in sorted(methods)),
+        patterns=calls + tuple(f"class(...{b})" for b in bases) + tuple(f"<pandas-like>.{m}()" for m in sorted(methods))
+        + tuple(f"not {x}" for x in exclude),
     )
     return CatalogRow(
         meta=meta,
@@ -120,6 +125,8 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         bases=bases,
         confidence=Confidence(str(raw.get("confidence", "high"))),
         extra_values=extra,
+        exclude=exclude,
+        not_model_results=bool(raw.get("not_model_results", False)),
     )
 
 
@@ -186,15 +193,19 @@ class CatalogRunner(FileDetector):
             rows = self.calls.match(target.qualified)
             confidence = target.confidence
             for row in rows:
+                if row.not_model_results and plots_model_results(node):
+                    continue
                 level = row.confidence if confidence is Confidence.HIGH else _weaker(row.confidence, confidence)
                 ctx.emit(row.meta, node, level, (("api", target.qualified), *row.extra_values))
             if rows or confidence is Confidence.HIGH:
                 return
         if target.method is None or target.method not in self.methods:
             return
+        if _on_predictions(node.func):
+            return  # `clf.predict(X).astype(int)`, `(proba > 0.5).astype(int)`: a model's output, not data prepared
         imports = ctx.document.imports
         for row in self.methods[target.method]:
-            if any(imports.imports(p) for p in row.method_packages):
+            if any(imports.imports(p) for p in row.method_packages) and not (row.not_model_results and plots_model_results(node)):
                 ctx.emit(row.meta, node, _weaker(row.confidence, Confidence.MEDIUM), (("method", target.method), *row.extra_values))
 
 
@@ -203,3 +214,16 @@ _ORDER = [Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH]
 
 def _weaker(a: Confidence, b: Confidence) -> Confidence:
     return _ORDER[min(_ORDER.index(a), _ORDER.index(b))]
+
+
+def _on_predictions(func: ast.expr) -> bool:
+    """Whether a method is called on a model's predictions (made there, named so, or thresholded)."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = func.value
+    if isinstance(receiver, ast.Compare):
+        receiver = receiver.left
+    if is_prediction_call(receiver):
+        return True
+    name = dotted(receiver)
+    return name is not None and looks_like_prediction_name(name.rsplit(".", 1)[-1])

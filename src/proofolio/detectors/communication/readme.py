@@ -15,6 +15,10 @@ _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RST = re.compile(r"^([=\-~^\"'`#*+<>:.])\1{2,}\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# Markdown pasted through an escaping editor: `\*\*Overview\*\*` over `\-----`
+_ESCAPED = re.compile(r"\\([*_#=\-])")
+# A short line that is bold and nothing else (`**Dataset:**`): the heading of many a README
+_BOLD_LINE = re.compile(r"^\s{0,3}(\*\*|__)([^*_]{2,60}?)\1\s*:?\s*$")
 
 # section → heading keywords (matched as whole words in the lower-cased heading)
 SECTIONS: dict[str, tuple[str, ...]] = {
@@ -26,11 +30,12 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "approach", "method", "methods", "methodology", "model", "models", "modeling", "modelling", "pipeline",
         "solution", "how it works", "architecture", "features", "feature engineering", "training", "implementation",
         "analysis", "exploratory", "eda", "preprocessing", "data cleaning", "experiments", "algorithm",
-        "algorithms", "technique", "techniques",
+        "algorithms", "technique", "techniques", "steps", "key steps", "workflow", "process",
     ),
     "results": (
         "result", "results", "evaluation", "performance", "metrics", "findings", "conclusion", "conclusions",
         "scores", "score", "accuracy", "benchmark", "benchmarks", "insights", "outcome", "outcomes",
+        "takeaways", "key takeaways", "observations", "lessons learned",
     ),
     "setup": (
         "setup", "set up", "installation", "install", "installing", "getting started", "usage", "how to run",
@@ -56,9 +61,16 @@ def readme_headings(text: str) -> tuple[list[tuple[int, str, int]], int]:
             continue
         if fenced:
             continue
+        if "\\" in line:
+            line = _ESCAPED.sub(r"\1", line)
         match = _ATX.match(line)
         nxt = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if match:
+        if "\\" in nxt:
+            nxt = _ESCAPED.sub(r"\1", nxt)
+        bold = _BOLD_LINE.match(line) if "*" in line or "_" in line else None
+        if bold and not nxt.startswith(("-", "=")):
+            headings.append((i + 1, bold.group(2).strip(), 4))  # below real headings, above nothing
+        elif match:
             level = len(line.strip()) - len(line.strip().lstrip("#"))
             headings.append((i + 1, match.group(1).strip(), level))
         elif line.strip() and not _RST.match(line) and len(nxt) >= 2 and (_SETEXT.match(nxt) or _RST.match(nxt)):

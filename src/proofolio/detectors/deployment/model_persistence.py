@@ -46,7 +46,8 @@ class ModelPersistence(FileDetector):
             "estimator or network, fitted earlier in the file, a state_dict(), or named like `model`/`clf`), "
             "Keras/XGBoost/LightGBM/CatBoost save/save_model, save_pretrained, torch.jit/ONNX export and "
             "mlflow.<flavour>.save_model/log_model. joblib.dump/torch.save of an unknown object is low "
-            "confidence; pickling an object that is not a model (a DataFrame, a dict literal) is no evidence."
+            "confidence; a checkpoint dict holding a `state_dict()` (PyTorch's recipe) counts; pickling an object "
+            "that is not a model (a DataFrame, another dict literal) is no evidence."
         ),
         why="A model that is saved can be reused and deployed; persisting the trained artefact is the first step of MLOps.",
         example='''
@@ -96,8 +97,11 @@ torch.save(net.state_dict(), "weights.pt")          # detected
         obj_type = ctx.expression_type(obj)
         name = dotted(obj)
         confidence: Confidence | None
-        if isinstance(obj, ast.Call) and isinstance(obj.func, ast.Attribute) and obj.func.attr == "state_dict":
+        if _state_dict(obj):
             confidence, what = Confidence.HIGH, "state_dict"
+        elif isinstance(obj, ast.Dict) and any(v is not None and _state_dict(v) for v in obj.values):
+            # PyTorch's checkpoint recipe: {"epoch": e, "model_state_dict": model.state_dict(), ...}
+            confidence, what = Confidence.HIGH, "checkpoint with state_dict"
         elif is_model_type(obj_type):
             confidence, what = Confidence.HIGH, obj_type or ""
         elif (obj_type is not None and not obj_type.startswith(LOCAL_TYPE_PREFIX)) or isinstance(
@@ -129,3 +133,8 @@ torch.save(net.state_dict(), "weights.pt")          # detected
 
 def _mlflow_save(qualified: str) -> bool:
     return qualified.startswith("mlflow.") and qualified.rsplit(".", 1)[-1] in ("save_model", "log_model")
+
+
+def _state_dict(node: ast.AST) -> bool:
+    """`model.state_dict()`: a network's (or optimiser's) weights."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "state_dict"

@@ -25,6 +25,12 @@ SEED_LITERALS: dict[str, tuple[int, ...]] = {
 CODE_SUFFIXES = READABLE_SUFFIXES  # what the file pass reads
 # Model families fitted deterministically (maximum likelihood ARIMA/exponential smoothing): no seed needed.
 DETERMINISTIC = frozenset({"MOD-time-series-model"})
+# Trainers that seed every generator themselves (Hugging Face's TrainingArguments.seed defaults to 42
+# and Trainer calls set_seed with it): a project training through one is seeded.
+SEEDING_TRAINERS = frozenset({
+    "transformers.Trainer", "transformers.Seq2SeqTrainer", "transformers.TrainingArguments",
+    "transformers.Seq2SeqTrainingArguments", "trl.SFTTrainer",
+})
 
 
 def sets_seed(text: str) -> bool:
@@ -56,7 +62,8 @@ class NoRandomSeed(RepoDetector):
             "A project with model-building evidence (MOD-*, except deterministic time-series models) in which no .py file or notebook sets a seed: no "
             "random_state=, np.random.seed/random.seed, torch.manual_seed, tf.random.set_seed, seed=, set_seed, "
             "a seeded generator (default_rng(7), RandomState(0), jax PRNGKey(0)) or a \"random_state\"/\"seed\" key "
-            "in a parameter dict. "
+            "in a parameter dict. A project training through Hugging Face's Trainer is seeded (its "
+            "TrainingArguments seed defaults to 42). "
             "Cited at the first file that builds a model."
         ),
         why=(
@@ -77,6 +84,8 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
 
     def check(self, repo: RepoContext) -> None:
         models = [e for e in repo.file_evidence if e.detector.startswith("MOD-") and e.detector not in DETERMINISTIC]
+        if any(e.value("api") in SEEDING_TRAINERS for e in models):
+            return
         if not models or repo.probe_any((path for path in repo.paths if path.endswith(CODE_SUFFIXES)), SETS_SEED):
             return
         first = min(models, key=lambda e: e.location.sort_key()).location

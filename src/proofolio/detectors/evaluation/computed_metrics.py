@@ -6,6 +6,7 @@ import ast
 import re
 
 from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.support import looks_like_prediction_name
 from proofolio.models import Confidence
 
 # Reductions that turn element-wise matches or errors into one figure.
@@ -26,8 +27,6 @@ _CONVERTING_FUNCTIONS = frozenset({
 _EQUAL_FUNCTIONS = frozenset({"numpy.equal", "torch.eq", "tensorflow.equal", "tensorflow.math.equal"})
 _ABS_FUNCTIONS = frozenset({"numpy.abs", "numpy.absolute", "torch.abs", "tensorflow.abs", "tensorflow.math.abs"})
 _SQUARE_FUNCTIONS = frozenset({"numpy.square", "torch.square", "tensorflow.square", "tensorflow.math.square"})
-# Names that hold a model's predictions: y_pred, preds, predicted, outputs, logits, y_hat, forecast ...
-_PREDICTION_NAME = re.compile(r"pred|y_?hat|^outs?$|outputs?$|logits?|forecast|guess", re.IGNORECASE)
 _MODEL_NAME = re.compile(r"model|net|clf|classifier|regressor|estimator", re.IGNORECASE)
 # A computation bound to one of these is a training objective, not a measurement.
 _OBJECTIVE_NAME = re.compile(r"loss|cost|objective|grad", re.IGNORECASE)
@@ -202,7 +201,7 @@ rmse = np.sqrt(np.mean((y_pred - y_test) ** 2))       # detected
             node = self._unwrapped(node.left, ctx)
         name = _last_name(node)
         if name is not None:
-            return bool(_PREDICTION_NAME.search(name))
+            return looks_like_prediction_name(name)
         if isinstance(node, ast.Call):  # clf.predict(X), model(images), self.net(x)
             called = _last_name(node.func)
             if called is None:

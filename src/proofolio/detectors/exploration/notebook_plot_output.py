@@ -5,11 +5,19 @@ from __future__ import annotations
 import ast
 
 from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
-from proofolio.detectors.support import cell_span, first_code_line
+from proofolio.detectors.support import cell_span, first_code_line, plots_model_results
 from proofolio.models import Confidence
 
 PLOT_PREFIXES = ("matplotlib.", "seaborn.", "plotly.", "pandas.plotting.", "missingno.", "yellowbrick.", "scikitplot.")
 PLOT_METHODS = frozenset({"plot", "hist", "barh", "boxplot", "imshow", "scatter", "heatmap"})
+
+
+# Calls that show, label or lay out a figure rather than draw data on it.
+_SETUP = frozenset({
+    "show", "legend", "xlabel", "ylabel", "title", "suptitle", "figure", "subplots", "subplot", "tight_layout",
+    "savefig", "grid", "xticks", "yticks", "xlim", "ylim", "close", "colorbar", "axis", "text", "annotate",
+    "style", "use", "rcParams", "set", "figsize", "update_layout", "update_xaxes", "update_yaxes",
+})
 
 
 class NotebookPlotOutput(FileDetector):
@@ -20,20 +28,27 @@ class NotebookPlotOutput(FileDetector):
         what=(
             "A notebook code cell whose stored outputs include an image (PNG, JPEG, SVG, GIF): one evidence per "
             "such cell, citing the cell from its first code line (magics and comments skipped) to its end. High confidence when the "
-            "cell makes a plotting call (matplotlib, seaborn, plotly, pandas .plot ...), medium otherwise."
+            "cell makes a plotting call (matplotlib, seaborn, plotly, pandas .plot ...), medium otherwise. A cell "
+            "whose plotting calls all draw a model's results (training history, ROC points, search results, "
+            "inertias, predictions: see EDA-plotting) is evaluation, not exploration, and is left out."
         ),
         why="A plot that is actually rendered in the notebook shows the analysis was run and looked at, not only written.",
         example='''
 [code cell]  sns.histplot(df["tenure"])      <- detected: the cell's output holds a PNG
              plt.show()
 ''',
-        not_detected="Plotting code in cells that were never run or whose outputs were cleared, and images saved to files only.",
+        not_detected=(
+            "Plotting code in cells that were never run or whose outputs were cleared, images saved to files only, "
+            "and cells that only plot a model's results (`plt.plot(history.history['loss'])`)."
+        ),
         scope="notebook",
     )
     node_types = (ast.Call,)
 
     def __init__(self) -> None:
         self.plot_lines: set[int] = set()
+        self.drawing_lines: set[int] = set()  # plotting calls that draw (not show, label or lay out)
+        self.result_lines: set[int] = set()  # ... and of those, calls that draw a model's results
 
     def wants_call(self, target: CallTarget) -> bool:
         """Plotting calls: resolved into a plotting package or pandas' plot, or a plot method on an untyped receiver."""
@@ -54,6 +69,14 @@ class NotebookPlotOutput(FileDetector):
             self.plot_lines.add(node.lineno)
         elif qualified is None and target.method in PLOT_METHODS:
             self.plot_lines.add(node.lineno)
+        else:
+            return
+        name = (qualified or target.method or "").rsplit(".", 1)[-1]
+        if name in _SETUP or name.startswith(("set_", "get_")):
+            return
+        self.drawing_lines.add(node.lineno)
+        if plots_model_results(node):
+            self.result_lines.add(node.lineno)
 
     def finish(self, ctx: FileContext) -> None:
         notebook = ctx.document.notebook
@@ -64,6 +87,9 @@ class NotebookPlotOutput(FileDetector):
                 continue
             first, last = cell_span(ctx.document, cell)
             plotted = any(first <= line <= last for line in self.plot_lines)
+            drawn = [line for line in self.drawing_lines if first <= line <= last]
+            if drawn and all(line in self.result_lines for line in drawn):
+                continue  # the cell only plots a model's results (a training history, a ROC curve): evaluation
             start, text = first_code_line(ctx.document, first, last)
             values = (("images", str(len(cell.outputs.images))), ("mime", cell.outputs.images[0]))
             confidence = Confidence.HIGH if plotted else Confidence.MEDIUM

@@ -10,6 +10,10 @@ from proofolio.models import Confidence
 _DL_PACKAGES = ("torch", "tensorflow", "keras")
 _LOOP_METHODS = frozenset({"backward", "gradient", "step", "apply_gradients", "zero_grad"})  # what visit() looks at
 _OPTIMIZER_PREFIXES = ("torch.optim.", "tensorflow.keras.optimizers.", "keras.optimizers.", "transformers.AdamW")
+# Mixed precision and Accelerate wrap the pass: scaler.scale(loss).backward(), scaler.step(optimizer),
+# accelerator.backward(loss).
+_GRAD_SCALERS = ("torch.cuda.amp.GradScaler", "torch.amp.GradScaler", "torch.cpu.amp.GradScaler")
+_BACKWARD_WRAPPERS = (*_GRAD_SCALERS, "accelerate.Accelerator")
 
 
 class TrainingLoop(FileDetector):
@@ -71,13 +75,15 @@ for epoch in range(10):            # detected
             self.zero_grads.append(node.lineno)
         elif method == "backward" or method == "gradient":
             resolved = ctx.qualname(func)  # a method on a value, or torch.autograd.backward; not numpy.gradient
-            if resolved is None or resolved.startswith("torch.autograd."):
+            if resolved is None or resolved.startswith(("torch.autograd.", *_BACKWARD_WRAPPERS)):
                 self.gradients.append(node.lineno)
         elif method in ("step", "apply_gradients"):
             target = ctx.call_target(node)
             qualified = target.qualified
             if qualified is not None and qualified.startswith(_OPTIMIZER_PREFIXES) and ".lr_scheduler." not in qualified:
                 self.steps.append((node.lineno, Confidence.HIGH, qualified))
+            elif qualified is not None and qualified.startswith(_GRAD_SCALERS) and node.args:
+                self.steps.append((node.lineno, Confidence.HIGH, qualified))  # scaler.step(optimizer)
             elif qualified is None:
                 self.steps.append((node.lineno, Confidence.MEDIUM, method))
 

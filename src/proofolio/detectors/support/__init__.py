@@ -5,7 +5,9 @@ Nothing here is a detector; the registry finds no ``meta`` in this package.
 
 from __future__ import annotations
 
+import ast
 import posixpath
+import re
 
 from proofolio.documents.base import CodeCell, Document
 
@@ -35,6 +37,55 @@ def looks_like_model_name(name: str) -> bool:
     """`best_model`, `clf`, `rf_model`, `self.model` — split on `_` and `.`, match whole words."""
     parts = name.lower().replace(".", "_").split("_")
     return any(part in MODEL_NAME_WORDS for part in parts)
+
+
+# A variable name that reads like a model's output: y_pred, preds, predicted, outputs, logits, y_hat, forecast ...
+_PREDICTION_NAME = re.compile(r"pred|y_?hat|^outs?$|outputs?$|logits?|forecast|guess|(?:^|_)probs?(?:$|_)|proba", re.IGNORECASE)
+
+
+def looks_like_prediction_name(name: str) -> bool:
+    return bool(_PREDICTION_NAME.search(name))
+
+
+def is_prediction_call(node: ast.AST) -> bool:
+    """`clf.predict(X)`, `model.predict_proba(X)`: a model's output made right there."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("predict")
+
+
+# What a plot of a model's results reads: training history, search results, ROC points, elbow
+# inertias, predictions, residuals, importances. Plotting these is evaluation, not exploring data.
+_MODEL_RESULT = re.compile(
+    r"^(history|cv_results_|inertias?|inertia_|wcss|sse|distortions|fpr|tpr|thresholds|losses|"
+    r"(train|test|val|valid|validation|cv|mean_test|mean_train)_?(scores?|loss(es)?|acc|accuracy|accuracies|error|"
+    r"errors|rmse|mae|mse|auc)(_mean|_std)?|loss|val_.+|acc|accuracy|accuracies|residuals?|train_sizes|"
+    r"feature_importances_|importances?|coef_|loss_curve_|silhouette(_scores?|_avg|_vals)?|y_?pred\w*|preds?|"
+    r"predictions?|predicted|y_?hat|forecasts?|mean_test_score|mean_train_score|precisions?|recalls?|auc|roc_auc|"
+    r"explained_variance_ratio_|cumulative_variance)$",
+    re.IGNORECASE,
+)
+RESULT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a plot of a long literal list stops early)
+
+
+def plots_model_results(call: ast.Call) -> bool:
+    """Whether a plotting call draws a model's results: one of its arguments reads history,
+    cv_results_, fpr/tpr, inertias, predictions, residuals, importances ... by name or key."""
+    seen = 0
+    for argument in [*call.args, *(k.value for k in call.keywords)]:
+        for node in ast.walk(argument):
+            seen += 1
+            if seen > RESULT_SCAN_LIMIT:
+                return False
+            if isinstance(node, ast.Name):
+                name = node.id
+            elif isinstance(node, ast.Attribute):
+                name = node.attr
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40:
+                name = node.value.strip()
+            else:
+                continue
+            if _MODEL_RESULT.match(name):
+                return True
+    return False
 
 
 def cell_span(document: Document, cell: CodeCell) -> tuple[int, int]:
