@@ -227,6 +227,11 @@ class FileContext:
     # Imported names the file rebinds (`from keras.preprocessing import image; image = image.load_img(p)`):
     # from there on they are the file's values, not the module.
     _shadowed: set[str] | None = None
+    # Where the walk stands (set by the engine): the assignment whose value is being walked, and
+    # the functions met so far as (first line, last line, name) — enough to tell `df.loc[m, "x"] = ...`
+    # or a transformer's fit() from top-level analysis without parent links.
+    assignment: ast.stmt | None = None
+    functions: list[tuple[int, int, str]] = field(default_factory=list)
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -360,13 +365,18 @@ class FileContext:
         return name not in self._local_names
 
     def note_parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        """Track annotated parameters: `def clean(df: pd.DataFrame)` types `df`."""
+        """Track annotated parameters: `def clean(df: pd.DataFrame)` types `df`; remember the function's span."""
+        self.functions.append((node.lineno, node.end_lineno or node.lineno, node.name))
         args = node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             if arg.annotation is not None:
                 annotated = self.qualname(arg.annotation)
                 if annotated is not None:
                     self.variable_types[arg.arg] = annotated
+
+    def enclosing_functions(self, line: int) -> list[str]:
+        """Names of the functions (seen so far in the walk) whose body holds ``line``, outermost first."""
+        return [name for start, end, name in self.functions if start <= line <= end]
 
     def note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
         """Track `x = Constructor(...)` so later `x.method()` resolves."""

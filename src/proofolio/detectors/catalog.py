@@ -9,6 +9,7 @@ One runner handles every row in the single walk of a file.
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -37,6 +38,7 @@ class CatalogRow:
     extra_values: tuple[tuple[str, str], ...]
     exclude: tuple[str, ...] = ()  # globs of names a wider pattern of the row would take wrongly
     not_model_results: bool = False  # a call drawing a model's results (support.plots_model_results) is not this row's
+    not_in_data_changes: bool = False  # nor a call that computes a change to the data (see _changes_data)
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -127,6 +129,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         extra_values=extra,
         exclude=exclude,
         not_model_results=bool(raw.get("not_model_results", False)),
+        not_in_data_changes=bool(raw.get("not_in_data_changes", False)),
     )
 
 
@@ -193,7 +196,7 @@ class CatalogRunner(FileDetector):
             rows = self.calls.match(target.qualified)
             confidence = target.confidence
             for row in rows:
-                if row.not_model_results and plots_model_results(node):
+                if (row.not_model_results and plots_model_results(node)) or (row.not_in_data_changes and _changes_data(node, ctx)):
                     continue
                 level = row.confidence if confidence is Confidence.HIGH else _weaker(row.confidence, confidence)
                 ctx.emit(row.meta, node, level, (("api", target.qualified), *row.extra_values))
@@ -205,7 +208,11 @@ class CatalogRunner(FileDetector):
             return  # `clf.predict(X).astype(int)`, `(proba > 0.5).astype(int)`: a model's output, not data prepared
         imports = ctx.document.imports
         for row in self.methods[target.method]:
-            if any(imports.imports(p) for p in row.method_packages) and not (row.not_model_results and plots_model_results(node)):
+            if row.not_model_results and plots_model_results(node):
+                continue
+            if row.not_in_data_changes and _changes_data(node, ctx):
+                continue
+            if any(imports.imports(p) for p in row.method_packages):
                 ctx.emit(row.meta, node, _weaker(row.confidence, Confidence.MEDIUM), (("method", target.method), *row.extra_values))
 
 
@@ -227,3 +234,20 @@ def _on_predictions(func: ast.expr) -> bool:
         return True
     name = dotted(receiver)
     return name is not None and looks_like_prediction_name(name.rsplit(".", 1)[-1])
+
+
+# Functions whose work is changing data, not looking at it: a transformer's fit/transform, imputers, cleaners.
+_DATA_CHANGING_FUNCTION = re.compile(r"^_*(fit|transform|inverse_transform|encode|impute|fill|clean|preprocess|prepare|prep)",
+                                     re.IGNORECASE)
+
+
+def _changes_data(node: ast.Call, ctx: FileContext) -> bool:
+    """Whether a call computes a change to the data rather than a look at it: the value of an
+    assignment to a column or frame (`df.loc[df.age.isnull(), "age"] = ...`, `df["n"] = df.groupby(...)...`),
+    or a call inside a function that fits, transforms, encodes, imputes or cleans."""
+    statement = ctx.assignment
+    if statement is not None:
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]  # type: ignore[attr-defined]
+        if any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in targets):
+            return True
+    return any(_DATA_CHANGING_FUNCTION.match(name) for name in ctx.enclosing_functions(node.lineno))

@@ -158,11 +158,13 @@ def _walk(
                         tracker.leave(node)  # type: ignore[arg-type]
                     except Exception as exc:
                         fail(tracker, exc)  # type: ignore[arg-type]
+                ctx.assignment = None
                 if node.__class__ is not augmented:
                     ctx.note_assignment(node)  # type: ignore[arg-type]
                 continue
             if kind in assignments:
                 append(leave_marker(node))  # type: ignore[arg-type]
+                ctx.assignment = node  # type: ignore[assignment]  # statements never nest in an assignment
             pusher = pushers.get(kind)
             if pusher is None:
                 push_children(node, extend, append)  # type: ignore[arg-type]  # compiles this type's pusher
