@@ -262,6 +262,21 @@ def test_dockerfile_needs_model_evidence_and_grades_it(tmp_path: Path) -> None:
     assert served[0].location.commit == "c" * 40  # committed file: permalinks hold
 
 
+@pytest.mark.parametrize(
+    ("start", "serves"),
+    [
+        ('CMD ["uvicorn", "api:app", "--host", "0.0.0.0"]', "yes"),
+        ('ENTRYPOINT ["python"]\nCMD ["train.py"]', "yes"),  # train.py holds the serving evidence here
+        ("CMD streamlit run dashboard.py", "yes"),
+        ('ENTRYPOINT [ "python" ]\nCMD [ "code.py" ]', "no"),  # runs a training script: not the service
+    ],
+)
+def test_dockerfile_serves_when_it_starts_the_service(tmp_path: Path, start: str, serves: str) -> None:
+    src = source(tmp_path, {"Dockerfile": f"FROM python:3.11-slim\nCOPY . /app\n{start}\n"})
+    [found] = run(Dockerfile(), src, (_file_evidence("OPS-model-serving"),))
+    assert (found.value("serves_model"), found.confidence) == (serves, Confidence.HIGH if serves == "yes" else Confidence.MEDIUM)
+
+
 def test_model_serving_across_modules_survives_a_file_that_does_not_parse(tmp_path: Path) -> None:
     """A broken module that mentions a loader (`joblib`) neither fails the detector nor hides the app."""
     from support import ROOT
