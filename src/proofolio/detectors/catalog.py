@@ -39,6 +39,7 @@ class CatalogRow:
     exclude: tuple[str, ...] = ()  # globs of names a wider pattern of the row would take wrongly
     not_model_results: bool = False  # a call drawing a model's results (support.plots_model_results) is not this row's
     not_in_data_changes: bool = False  # nor a call that computes a change to the data (see _changes_data)
+    not_after: frozenset[str] = frozenset()  # nor a method called on the result of one of these (`s.diff().dropna()`)
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -130,6 +131,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         exclude=exclude,
         not_model_results=bool(raw.get("not_model_results", False)),
         not_in_data_changes=bool(raw.get("not_in_data_changes", False)),
+        not_after=frozenset(str(x) for x in raw.get("not_after", [])),  # type: ignore[union-attr]
     )
 
 
@@ -196,7 +198,7 @@ class CatalogRunner(FileDetector):
             rows = self.calls.match(target.qualified)
             confidence = target.confidence
             for row in rows:
-                if (row.not_model_results and plots_model_results(node)) or (row.not_in_data_changes and _changes_data(node, ctx)):
+                if _ruled_out(row, node, ctx):
                     continue
                 level = row.confidence if confidence is Confidence.HIGH else _weaker(row.confidence, confidence)
                 ctx.emit(row.meta, node, level, (("api", target.qualified), *row.extra_values))
@@ -208,9 +210,7 @@ class CatalogRunner(FileDetector):
             return  # `clf.predict(X).astype(int)`, `(proba > 0.5).astype(int)`: a model's output, not data prepared
         imports = ctx.document.imports
         for row in self.methods[target.method]:
-            if row.not_model_results and plots_model_results(node):
-                continue
-            if row.not_in_data_changes and _changes_data(node, ctx):
+            if _ruled_out(row, node, ctx):
                 continue
             if any(imports.imports(p) for p in row.method_packages):
                 ctx.emit(row.meta, node, _weaker(row.confidence, Confidence.MEDIUM), (("method", target.method), *row.extra_values))
@@ -251,3 +251,24 @@ def _changes_data(node: ast.Call, ctx: FileContext) -> bool:
         if any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in targets):
             return True
     return any(_DATA_CHANGING_FUNCTION.match(name) for name in ctx.enclosing_functions(node.lineno))
+
+
+def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext) -> bool:
+    """Whether a row's own rules leave out a call its patterns match."""
+    if row.not_model_results and plots_model_results(node):
+        return True
+    if row.not_in_data_changes and _changes_data(node, ctx):
+        return True
+    return bool(row.not_after) and _called_after(node, row.not_after)
+
+
+def _called_after(node: ast.Call, methods: frozenset[str]) -> bool:
+    """Whether the receiver of a method call is the result of one of ``methods``: `s.diff().dropna()`, `s.rolling(3).mean().dropna()`."""
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    for _ in range(8):  # a chain of a few calls
+        if not (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)):
+            return False
+        if receiver.func.attr in methods:
+            return True
+        receiver = receiver.func.value
+    return False
