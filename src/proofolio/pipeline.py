@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from proofolio import __version__
 from proofolio.cache import decode_project, encode_project
+from proofolio.detectors.engineering.tests import is_test_path
 from proofolio.documents.kinds import READABLE_SUFFIXES
 from proofolio.filework import (
     FileOutcome,
@@ -213,6 +214,17 @@ def run_identity(target: str, sources: Sequence[Source], taxonomy: Taxonomy) -> 
     return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
 
+# What a test module shows: testing itself, and the Python (and docstrings) it is written in. A
+# fixture's random tensors, a stub model or a toy fit scored on its own data are no evidence of
+# preprocessing, modelling or evaluation (nor of an evaluation mistake).
+TEST_FILE_SKILLS = frozenset({"python", "software_engineering", "communication"})
+
+
+def in_tests(path: str) -> bool:
+    """A test module or pytest's conftest.py (fixtures and hooks)."""
+    return path.rsplit("/", 1)[-1] == "conftest.py" or is_test_path(path)
+
+
 def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, name: str) -> None:
     """Add one file's outcome to its project's analysis."""
     if outcome.failure is not None:
@@ -221,7 +233,10 @@ def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, 
         return
     counts["notebooks" if outcome.kind == "notebook" else "python_files"] += 1
     counts["unparsed_files"] += 0 if outcome.parsed else 1
-    result.evidence.extend(outcome.evidence)  # shared already (see FileOutcome.evidence)
+    if in_tests(outcome.path):
+        result.evidence.extend(e for e in outcome.evidence if e.skill in TEST_FILE_SKILLS)
+    else:
+        result.evidence.extend(outcome.evidence)  # shared already (see FileOutcome.evidence)
     if outcome.fingerprint is not None:
         result.fingerprints[outcome.path] = outcome.fingerprint
     for p in outcome.problems:

@@ -29,7 +29,7 @@ PREFIX_SKILLS = {
 }
 DOMAIN_TAGS = {
     "nlp", "computer_vision", "time_series", "recommender", "tabular", "reinforcement_learning",
-    "anomaly_detection", "audio", "generative", "geospatial",
+    "anomaly_detection", "audio", "generative", "geospatial", "graph",
 }
 ID_FORMAT = re.compile(r"^(PY|PRE|EDA|STAT|MOD|EVAL|OPS|SE|COM|DOM|COL)-[a-z0-9]+(-[a-z0-9]+)*$")
 REGISTRY = default_registry()

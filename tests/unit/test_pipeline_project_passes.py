@@ -316,3 +316,33 @@ def test_evidence_is_emitted_with_its_strings_shared() -> None:
     evidence, problems = detect_file(document, default_registry().file_detectors(), "".join(["my", "-repo"]), None)  # noqa: FLY002
     assert not problems and {"PRE-data-loading", "PRE-missing-values", "EVAL-train-test-split"} <= {e.detector for e in evidence}
     assert all(compact(e) is e for e in evidence)
+
+
+def test_test_modules_show_testing_not_modelling(tmp_path: Path) -> None:
+    root = tmp_path / "demand"
+    (root / "tests").mkdir(parents=True)
+    (root / "src").mkdir()
+    (root / "src" / "features.py").write_text("def add_hour(frame):\n    return frame\n")
+    (root / "pyproject.toml").write_text('[project]\nname = "demand"\n')  # one project, not a folder of two
+    toy_fit = (
+        "from sklearn.ensemble import RandomForestClassifier\n"
+        "from sklearn.metrics import accuracy_score\n\n\n"
+        "def test_model_learns(toy_data):\n"
+        '    """The forest separates two obvious classes."""\n'
+        "    X, y = toy_data\n"
+        "    model = RandomForestClassifier().fit(X, y)\n"
+        "    assert accuracy_score(y, model.predict(X)) > 0.9\n"
+    )
+    (root / "tests" / "test_model.py").write_text(toy_fit)
+    (root / "tests" / "conftest.py").write_text(
+        "import pandas as pd\nimport pytest\n\n\n@pytest.fixture\ndef toy_data():\n"
+        '    frame = pd.read_csv("toy.csv").dropna()\n    return frame[["x"]], frame["y"]\n'
+    )
+    result = run(root)
+    found = {(e.location.path, e.detector) for a in result.assessments for e in a.evidence}
+    skills = {a.skill for a in result.assessments if a.evidence}
+    # the test module and its fixtures: testing and Python; not a model, a metric, cleaning or a train-set score
+    assert ("tests/test_model.py", "PY-functions-classes") in found
+    assert "software_engineering" in skills
+    assert not skills & {"model_building", "model_evaluation", "data_preprocessing"}
+    assert not any(d.startswith(("MOD-", "EVAL-", "PRE-")) for _, d in found)

@@ -24,6 +24,9 @@ MODEL_SAVES = frozenset(
         "keras.models.save_model", "tensorflow.keras.models.save_model", "keras.saving.save_model",
         "tensorflow.saved_model.save", "torch.jit.save", "torch.onnx.export", "onnx.save", "onnx.save_model",
         "skl2onnx.convert_sklearn", "safetensors.torch.save_file", "safetensors.torch.save_model",
+        # checkpoint callbacks: they save the model as it trains
+        "pytorch_lightning.callbacks.ModelCheckpoint", "lightning.pytorch.callbacks.ModelCheckpoint",
+        "lightning.pytorch.callbacks.model_checkpoint.ModelCheckpoint", "skorch.callbacks.Checkpoint",
     }
 )
 # Methods that save the model they are called on: typed receiver → high, untyped → medium (with the package imported).
@@ -32,6 +35,8 @@ SAVE_METHODS: dict[str, tuple[str, ...]] = {
     "save_model": ("xgboost", "lightgbm", "catboost", "keras", "tensorflow"),
     "save_pretrained": ("transformers", "peft", "diffusers", "sentence_transformers"),
     "save_weights": ("keras", "tensorflow"),
+    "save_checkpoint": ("pytorch_lightning", "lightning"),
+    "save_params": ("skorch",),
 }
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "partial_fit", "train"})
 
@@ -44,8 +49,9 @@ class ModelPersistence(FileDetector):
         what=(
             "Saving a model: joblib/pickle/dill/torch.save/skops of an object that is a model (typed as an "
             "estimator or network, fitted earlier in the file, a state_dict(), or named like `model`/`clf`), "
-            "Keras/XGBoost/LightGBM/CatBoost save/save_model, save_pretrained, torch.jit/ONNX export and "
-            "mlflow.<flavour>.save_model/log_model. joblib.dump/torch.save of an unknown object is low "
+            "Keras/XGBoost/LightGBM/CatBoost save/save_model, save_pretrained, torch.jit/ONNX export, "
+            "mlflow.<flavour>.save_model/log_model, Lightning/skorch checkpoints (ModelCheckpoint, "
+            "trainer.save_checkpoint, skorch Checkpoint/save_params). joblib.dump/torch.save of an unknown object is low "
             "confidence; a checkpoint dict holding a `state_dict()` (PyTorch's recipe) counts; pickling an object "
             "that is not a model (a DataFrame, another dict literal) is no evidence."
         ),
@@ -124,7 +130,8 @@ torch.save(net.state_dict(), "weights.pt")          # detected
         packages = SAVE_METHODS[method]
         if qualified is not None:
             receiver_type = qualified.rsplit(".", 1)[0]
-            if is_model_type(receiver_type) and receiver_type.startswith(packages):
+            # a Lightning Trainer is no model, but what it checkpoints is
+            if receiver_type.startswith(packages) and (is_model_type(receiver_type) or method == "save_checkpoint"):
                 ctx.emit(self.meta, node, Confidence.HIGH, (("api", qualified),))
             return
         if any(ctx.document.imports.imports(p) for p in packages):

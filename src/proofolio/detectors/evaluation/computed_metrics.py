@@ -140,8 +140,8 @@ rmse = np.sqrt(np.mean((y_pred - y_test) ** 2))       # detected
             elif isinstance(node, ast.Attribute) and node.attr in ("data", "values"):
                 node = node.value
                 continue
-            elif isinstance(node, ast.Subscript) and isinstance(node.value, ast.Call):
-                node = node.value  # torch.max(outputs, 1)[1]
+            elif isinstance(node, ast.Subscript):
+                node = node.value  # torch.max(outputs, 1)[1], pred[data.test_mask]: the same values, or some
                 continue
             return node
         return node

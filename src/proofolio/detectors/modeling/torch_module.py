@@ -18,6 +18,10 @@ TORCH_BASES: dict[str, str] = {
 }
 
 
+# Where layers come from: torch itself and the graph libraries built on it (GCNConv, GATConv ...).
+_LAYER_MODULES = ("torch.nn.", "torch_geometric.nn.", "dgl.nn.")
+
+
 class TorchModule(FileDetector):
     meta = DetectorMeta(
         id="MOD-torch-module",
@@ -26,7 +30,7 @@ class TorchModule(FileDetector):
         what=(
             "A class that subclasses torch.nn.Module (resolved through the imports, or through another such class "
             "in the same file) and defines forward; or a Lightning LightningModule that defines training_step. "
-            "Values: the base class and how many torch.nn layers __init__ assigns."
+            "Values: the base class and how many layers (torch.nn, torch_geometric.nn, dgl.nn) __init__ assigns."
         ),
         why="Writing a network's architecture and forward pass, not just calling a ready-made model, is the core deep-learning skill.",
         example='''
@@ -84,6 +88,6 @@ class Net(nn.Module):          # detected
         for statement in init.body:
             if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):
                 called = ctx.qualname(statement.value.func)
-                if called is not None and called.startswith("torch.nn."):
+                if called is not None and called.startswith(_LAYER_MODULES) and called.rsplit(".", 1)[-1][:1].isupper():
                     count += 1
         return count

@@ -19,7 +19,7 @@ MODEL_TYPE_PREFIXES: tuple[str, ...] = (
     "sklearn.discriminant_analysis.", "sklearn.gaussian_process.", "sklearn.mixture.", "sklearn.calibration.",
     "sklearn.dummy.", "sklearn.multiclass.", "sklearn.multioutput.", "sklearn.compose.TransformedTargetRegressor",
     "imblearn.pipeline.", "xgboost.", "lightgbm.", "catboost.", "torch.nn.", "keras.", "tensorflow.keras.",
-    "transformers.", "statsmodels.", "prophet.", "fbprophet.", "sentence_transformers.",
+    "transformers.", "statsmodels.", "prophet.", "fbprophet.", "sentence_transformers.", "skorch.",
 )
 
 # A variable name that reads like a model: `model`, `best_clf`, `rf`, `pipeline`, `net` ...
@@ -60,7 +60,8 @@ _MODEL_RESULT = re.compile(
     r"errors|rmse|mae|mse|auc)(_mean|_std)?|loss|val_.+|acc|accuracy|accuracies|residuals?|train_sizes|"
     r"feature_importances_|importances?|coef_|loss_curve_|silhouette(_scores?|_avg|_vals)?|y_?pred\w*|preds?|"
     r"predictions?|predicted|y_?hat|forecasts?|mean_test_score|mean_train_score|precisions?|recalls?|auc|roc_auc|"
-    r"explained_variance_ratio_|cumulative_variance)$",
+    r"explained_variance_ratio_|cumulative_variance|"
+    r"\w*_loss(es)?|\w+losses|(fake|generated|gen|recon|reconstructed|reconstructions?)(_\w+)?)$",
     re.IGNORECASE,
 )
 RESULT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a plot of a long literal list stops early)

@@ -1,0 +1,66 @@
+"""DOM-generative-architecture: GANs, VAEs and diffusion models written by hand (not through a library)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.models import Confidence
+
+_DL_PACKAGES = ("torch", "tensorflow", "keras", "jax", "flax")
+# Class names of generative architectures: DCGAN's Generator/Discriminator, a VAE, a DDPM or diffusion UNet.
+_CLASS = re.compile(
+    r"^(\w*Generator|\w*Discriminator|\w*GAN|\w*VAE|VariationalAuto[Ee]ncoder\w*|\w*Diffusion\w*|DDPM\w*|DDIM\w*)$"
+)
+_NOT_CLASS = re.compile(r"DataGenerator|ImageGenerator|BatchGenerator|SequenceGenerator|Loader")
+# Functions only generative models need: the VAE's reparameterisation, diffusion's forward/backward sampling,
+# a WGAN-GP penalty.
+_FUNCTION = re.compile(
+    r"^_?(reparameteri[sz]e\w*|reparametri[sz]ation\w*|q_sample|p_sample\w*|sample_timesteps|"
+    r"\w*noise_schedule|\w*beta_schedule|gradient_penalty|compute_gradient_penalty)$"
+)
+
+
+class GenerativeArchitecture(FileDetector):
+    meta = DetectorMeta(
+        id="DOM-generative-architecture",
+        skill="domains",
+        title="Writes generative models by hand (GAN, VAE, diffusion)",
+        what=(
+            "In a file that imports a deep-learning framework: a class subclassing something, named like a "
+            "generative architecture (Generator, Discriminator, *GAN, *VAE, VariationalAutoencoder, *Diffusion*, "
+            "DDPM), or a function only generative models need (reparameterize, q_sample/p_sample, a beta/noise "
+            "schedule, gradient_penalty). Medium confidence; tag `generative`."
+        ),
+        why="Building a GAN, VAE or diffusion model from its parts shows generative modelling beyond calling a library.",
+        example='''
+import torch.nn as nn
+
+class Generator(nn.Module):          # detected
+    def forward(self, z):
+        return self.net(z)
+
+def reparameterize(mu, logvar):      # detected
+    return mu + torch.randn_like(logvar) * (0.5 * logvar).exp()
+''',
+        not_detected=(
+            "Data generators (ImageDataGenerator, a Keras Sequence named DataGenerator), plain autoencoders, "
+            "actor-critic networks, and generative models used through a library (DOM-generative)."
+        ),
+    )
+    node_types = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not any(ctx.document.imports.imports(p) for p in _DL_PACKAGES):
+            return
+        if isinstance(node, ast.ClassDef):
+            if node.bases and _CLASS.match(node.name) and not _NOT_CLASS.search(node.name):
+                self._emit(node, ctx, node.name)
+        elif _FUNCTION.match(node.name):  # type: ignore[attr-defined]
+            self._emit(node, ctx, node.name)  # type: ignore[attr-defined]
+
+    def _emit(self, node: ast.AST, ctx: FileContext, name: str) -> None:
+        line = node.lineno  # type: ignore[attr-defined]
+        values = (("domain", "generative"), ("name", name))
+        ctx.emit(self.meta, None, Confidence.MEDIUM, values, line=line, snippet=ctx.document.snippet(line, line))
