@@ -269,13 +269,14 @@ def test_constructed_instance_types_its_methods() -> None:
         from sklearn.linear_model import LogisticRegression
         model = LogisticRegression()
         self_model = model.fit(X, y)
-        self_model.predict(X)
+        self_model.score(X_test, y_test)
     """
     assert api(source, "MOD-sklearn-estimator") == [
         (2, "sklearn.linear_model.LogisticRegression"),
         (3, "sklearn.linear_model.LogisticRegression.fit"),
-        (4, "sklearn.linear_model.LogisticRegression.predict"),
     ]
+    # fit returns the estimator: its score is the estimator's (using a model is evaluation, not building)
+    assert api(source, "EVAL-metrics") == [(4, "sklearn.linear_model.LogisticRegression.score")]
 
 
 def test_attribute_targets_are_tracked() -> None:

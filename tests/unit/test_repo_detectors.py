@@ -208,6 +208,18 @@ def test_no_random_seed_fires_only_for_model_projects_without_any_seed(tmp_path:
     assert run(NoRandomSeed(), source(tmp_path / "e", code), (hub_model, trainer)) == []
     assert len(run(NoRandomSeed(), source(tmp_path / "f", code), (hub_model,))) == 1  # a model loaded, no Trainer
 
+    def api_evidence(detector: str, api: str) -> Evidence:
+        return Evidence(detector, "x", Location("p", None, "fit.py", 2), api, Confidence.HIGH, (("api", api),))
+
+    knn = api_evidence("MOD-sklearn-estimator", "sklearn.neighbors.KNeighborsClassifier")
+    linear = api_evidence("MOD-sklearn-estimator", "sklearn.linear_model.LinearRegression.fit")
+    split = api_evidence("EVAL-train-test-split", "sklearn.model_selection.train_test_split")
+    forest = api_evidence("MOD-sklearn-estimator", "sklearn.ensemble.RandomForestClassifier")
+    # deterministic fits reproduce without a seed, unless a shuffled split changes the data
+    assert run(NoRandomSeed(), source(tmp_path / "g", code), (knn, linear)) == []
+    assert len(run(NoRandomSeed(), source(tmp_path / "h", code), (knn, linear, split))) == 1
+    assert len(run(NoRandomSeed(), source(tmp_path / "i", code), (knn, forest))) == 1
+
 
 # --------------------------------------------------------------------------- other repo-level helpers
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ class CatalogRow:
     not_model_results: bool = False  # a call drawing a model's results (support.plots_model_results) is not this row's
     not_in_data_changes: bool = False  # nor a call that computes a change to the data (see _changes_data)
     not_after: frozenset[str] = frozenset()  # nor a method called on the result of one of these (`s.diff().dropna()`)
+    not_on_training_data: bool = False  # nor a call whose data arguments are all training data (`clf.score(X_train, y_train)`)
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -132,6 +133,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         not_model_results=bool(raw.get("not_model_results", False)),
         not_in_data_changes=bool(raw.get("not_in_data_changes", False)),
         not_after=frozenset(str(x) for x in raw.get("not_after", [])),  # type: ignore[union-attr]
+        not_on_training_data=bool(raw.get("not_on_training_data", False)),
     )
 
 
@@ -236,6 +238,7 @@ def _on_predictions(func: ast.expr) -> bool:
     return name is not None and looks_like_prediction_name(name.rsplit(".", 1)[-1])
 
 
+_TRAINING = re.compile(r"train", re.IGNORECASE)
 # Functions whose work is changing data, not looking at it: a transformer's fit/transform, imputers, cleaners.
 _DATA_CHANGING_FUNCTION = re.compile(r"^_*(fit|transform|inverse_transform|encode|impute|fill|clean|preprocess|prepare|prep)",
                                      re.IGNORECASE)
@@ -259,7 +262,22 @@ def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext) -> bool:
         return True
     if row.not_in_data_changes and _changes_data(node, ctx):
         return True
+    if row.not_on_training_data and _on_training_data(node):
+        return True
     return bool(row.not_after) and _called_after(node, row.not_after)
+
+
+def _on_training_data(node: ast.Call) -> bool:
+    """Whether the (first two) data arguments all name training data: `score(X_train, y_train)`,
+    `accuracy_score(y_train, clf.predict(X_train))`."""
+    arguments = node.args[:2]
+    if not arguments:
+        return False
+    return all(
+        any(_TRAINING.search(n.id if isinstance(n, ast.Name) else n.attr)
+            for n in ast.walk(argument) if isinstance(n, ast.Name | ast.Attribute))
+        for argument in arguments
+    )
 
 
 def _called_after(node: ast.Call, methods: frozenset[str]) -> bool:

@@ -14,6 +14,8 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 MIN_INTERLEAVED = 2  # markdown cells standing between code cells
 MIN_WORDS = 30  # words of prose (headings not counted)
+# An exercise template: most code cells hold no code (`# Your code here`), so the markdown is the course's.
+TEMPLATE_EMPTY_SHARE = 0.5
 
 
 def _analyse(text: str) -> tuple[list[tuple[int, str]], int]:
@@ -55,7 +57,11 @@ Which customers will leave, and why? ...
 Missing totals belong to new customers, so ...
 [code] ...
 ''',
-        not_detected="A notebook with only a title cell or only headings, comments inside code cells, and markdown after the last code cell only.",
+        not_detected=(
+            "A notebook with only a title cell or only headings, comments inside code cells, markdown after the "
+            "last code cell only, and exercise templates (half or more of the code cells hold no code, only "
+            "`# Your code here` comments: the markdown is the course's)."
+        ),
         scope="notebook",
     )
 
@@ -84,6 +90,8 @@ Missing totals belong to new customers, so ...
                     fallback = (cell.index, 1, first_text)
         if interleaved < MIN_INTERLEAVED or total_words < MIN_WORDS:
             return
+        if _empty_share(ctx, notebook.code_cells) >= TEMPLATE_EMPTY_SHARE:
+            return  # an unfilled exercise: its narrative is the instructor's
         cell_index, line, text = anchor or fallback  # type: ignore[misc]
         code = len(notebook.code_cells)
         markdown = len(notebook.markdown_cells)
@@ -98,3 +106,14 @@ Missing totals belong to new customers, so ...
         )
         confidence = Confidence.HIGH if strong else Confidence.MEDIUM
         ctx.emit(self.meta, None, confidence, values, line=line, cell=cell_index, snippet=text[:200])
+
+
+def _empty_share(ctx: FileContext, cells: list) -> float:  # type: ignore[type-arg]
+    """The share of code cells holding no code: blank, or comments only."""
+    lines = ctx.document.lines
+    empty = 0
+    for cell in cells:
+        body = lines[cell.first_line - 1 : cell.first_line - 1 + cell.line_count]
+        if not any(line.strip() and not line.lstrip().startswith("#") for line in body):
+            empty += 1
+    return empty / len(cells)

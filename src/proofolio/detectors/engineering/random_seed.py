@@ -25,6 +25,14 @@ SEED_LITERALS: dict[str, tuple[int, ...]] = {
 CODE_SUFFIXES = READABLE_SUFFIXES  # what the file pass reads
 # Model families fitted deterministically (maximum likelihood ARIMA/exponential smoothing): no seed needed.
 DETERMINISTIC = frozenset({"MOD-time-series-model"})
+# Estimators whose fit draws no random numbers (closed-form or deterministic solvers, neighbours, naive
+# Bayes, statsmodels): a project with only these, and no shuffled split, reproduces without a seed.
+DETERMINISTIC_APIS = (
+    "sklearn.linear_model.LinearRegression", "sklearn.linear_model.Ridge", "sklearn.linear_model.LogisticRegression",
+    "sklearn.linear_model.Lasso", "sklearn.linear_model.ElasticNet", "sklearn.linear_model.BayesianRidge",
+    "sklearn.neighbors.", "sklearn.naive_bayes.", "sklearn.discriminant_analysis.", "statsmodels.",
+)
+SHUFFLING = ("EVAL-train-test-split",)  # evidence of a random split: the data itself changes run to run
 # Trainers that seed every generator themselves (Hugging Face's TrainingArguments.seed defaults to 42
 # and Trainer calls set_seed with it): a project training through one is seeded.
 SEEDING_TRAINERS = frozenset({
@@ -63,7 +71,9 @@ class NoRandomSeed(RepoDetector):
             "random_state=, np.random.seed/random.seed, torch.manual_seed, tf.random.set_seed, seed=, set_seed, "
             "a seeded generator (default_rng(7), RandomState(0), jax PRNGKey(0)) or a \"random_state\"/\"seed\" key "
             "in a parameter dict. A project training through Hugging Face's Trainer is seeded (its "
-            "TrainingArguments seed defaults to 42). "
+            "TrainingArguments seed defaults to 42), and so is one whose only models are deterministic "
+            "(linear/logistic regression, neighbours, naive Bayes, discriminant analysis, statsmodels) "
+            "with no shuffled split. "
             "Cited at the first file that builds a model."
         ),
         why=(
@@ -86,6 +96,10 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
         models = [e for e in repo.file_evidence if e.detector.startswith("MOD-") and e.detector not in DETERMINISTIC]
         if any(e.value("api") in SEEDING_TRAINERS for e in models):
             return
+        if models and all((e.value("api") or "").startswith(DETERMINISTIC_APIS) for e in models) and not any(
+            e.detector in SHUFFLING or "Shuffle" in (e.value("api") or "") for e in repo.file_evidence
+        ):
+            return  # nothing random to seed
         if not models or repo.probe_any((path for path in repo.paths if path.endswith(CODE_SUFFIXES)), SETS_SEED):
             return
         first = min(models, key=lambda e: e.location.sort_key()).location

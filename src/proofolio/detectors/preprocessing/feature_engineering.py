@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector, dotted
 from proofolio.models import Confidence
@@ -38,6 +39,17 @@ def _column_of(node: ast.AST) -> tuple[str, str] | None:
     return frame, key.value
 
 
+_MAPPING_NAME = re.compile(r"(map|mapping|dict|dictionary|encoding|codes|labels)$", re.IGNORECASE)
+
+
+def _category_mapping(node: ast.AST) -> bool:
+    """A mapping of categories to codes: a dict literal with two or more string keys, or a name like `quality_map`."""
+    if isinstance(node, ast.Dict):
+        keys = [k for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        return len(keys) >= 2
+    return isinstance(node, ast.Name) and bool(_MAPPING_NAME.search(node.id))
+
+
 class FeatureEngineering(FileDetector):
     meta = DetectorMeta(
         id="PRE-feature-engineering",
@@ -49,8 +61,9 @@ class FeatureEngineering(FileDetector):
             "df['SibSp'] + df['Parch'] + 1`, ratios), binning with pd.cut/pd.qcut, a numpy transform of a column "
             "(np.log1p, np.sqrt, np.where), a date or text part (`.dt.year`, `.str.extract(...)`), a flag compared from "
             "columns (`df['alone'] = df['SibSp'] + df['Parch'] == 0`) or another column mapped through a lambda "
-            "(`df['Title'] = df.Name.apply(lambda n: ...)`). Medium confidence; value `kind` is arithmetic, binning, "
-            "transform, date_part, text_part, flag or mapped."
+            "(`df['Title'] = df.Name.apply(lambda n: ...)`), or categories mapped to codes by hand (`.map({'low': 0, "
+            "'high': 1})`, `.replace(quality_map)`). Medium confidence; value `kind` is arithmetic, binning, "
+            "transform, date_part, text_part, flag, mapped or value_mapping."
         ),
         why="Creating informative features from raw columns is where domain understanding turns into model performance.",
         example='''
@@ -89,6 +102,9 @@ df["Title"] = df["Name"].str.extract(r" ([A-Za-z]+)\\.")   # detected
             return "flag" if self._columns(value, frame) else None
         if isinstance(value, ast.Call):
             func = value.func
+            if (isinstance(func, ast.Attribute) and func.attr in ("map", "replace") and value.args
+                    and _category_mapping(value.args[0]) and self._columns(func.value, frame)):
+                return "value_mapping"  # df["quality"].map({"low": 0, "mid": 1, "high": 2}): encoded by hand
             if (isinstance(func, ast.Attribute) and func.attr in ("apply", "map") and value.args
                     and isinstance(value.args[0], ast.Lambda)):
                 read = {c for _, c in self._columns(func.value, frame)}

@@ -69,7 +69,8 @@ RESULT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a plot of a lo
 
 def plots_model_results(call: ast.Call) -> bool:
     """Whether a plotting call draws a model's results: one of its arguments reads history,
-    cv_results_, fpr/tpr, inertias, predictions, residuals, importances ... by name or key."""
+    cv_results_, fpr/tpr, inertias, predictions, residuals, importances ... by name or key, or
+    calls a model's predict."""
     seen = 0
     for argument in [*call.args, *(k.value for k in call.keywords)]:
         for node in ast.walk(argument):
@@ -82,6 +83,8 @@ def plots_model_results(call: ast.Call) -> bool:
                 name = node.attr
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40:
                 name = node.value.strip()
+            elif is_prediction_call(node):  # plt.plot(X, model.predict(X)): a fitted line
+                return True
             else:
                 continue
             if _MODEL_RESULT.match(name):
