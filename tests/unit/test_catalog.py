@@ -143,6 +143,20 @@ def test_duplicate_ids_are_an_error() -> None:
         load_catalog(row + row)
 
 
+def test_unless_imported_needs_packages_and_names() -> None:
+    with pytest.raises(CatalogError, match="unless_imported needs packages and names"):
+        load_catalog(MINIMAL_ROW + 'calls = ["x.y"]\nunless_imported = { packages = ["librosa"] }\n')
+
+
+def test_excluded_names_are_not_matched() -> None:
+    [row] = load_catalog(MINIMAL_ROW + 'calls = ["plotly.graph_objects.[A-Z]*"]\nexclude = ["plotly.*.Figure.show"]\n')
+    index = PatternIndex()
+    index.add(row.calls[0], row)
+    assert index.match("plotly.graph_objects.Scatter") == (row,)
+    assert index.match("plotly.graph_objects.Figure.show") == ()
+    assert "not plotly.*.Figure.show" in row.meta.patterns  # the docs list what a row leaves out
+
+
 # --------------------------------------------------------------------------- pattern matching
 def _index(*patterns: str) -> tuple[PatternIndex, list]:  # type: ignore[type-arg]
     rows = load_catalog("".join(MINIMAL_ROW.replace("PRE-test", f"PRE-t{i}") + f'calls = ["{p}"]\n' for i, p in enumerate(patterns)))

@@ -41,6 +41,8 @@ class CatalogRow:
     not_in_data_changes: bool = False  # nor a call that computes a change to the data (see _changes_data)
     not_after: frozenset[str] = frozenset()  # nor a method called on the result of one of these (`s.diff().dropna()`)
     not_on_training_data: bool = False  # nor a call whose data arguments are all training data (`clf.score(X_train, y_train)`)
+    # names (globs) that do not count in a file importing one of the packages: Conv2d is no vision in an audio file
+    unless_imported: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (packages, names)
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -134,7 +136,16 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         not_in_data_changes=bool(raw.get("not_in_data_changes", False)),
         not_after=frozenset(str(x) for x in raw.get("not_after", [])),  # type: ignore[union-attr]
         not_on_training_data=bool(raw.get("not_on_training_data", False)),
+        unless_imported=_unless_imported(raw.get("unless_imported")),
     )
+
+
+def _unless_imported(raw: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    if not raw:
+        return ((), ())
+    if not isinstance(raw, dict) or not raw.get("packages") or not raw.get("names"):
+        raise CatalogError("unless_imported needs packages and names")
+    return tuple(map(str, raw["packages"])), tuple(map(str, raw["names"]))
 
 
 def load_catalog(text: str | None = None) -> tuple[CatalogRow, ...]:
@@ -264,6 +275,11 @@ def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext) -> bool:
         return True
     if row.not_on_training_data and _on_training_data(node):
         return True
+    packages, names = row.unless_imported
+    if packages:
+        name = ctx.call_target(node).qualified
+        if name is not None and any(fnmatchcase(name, n) for n in names) and any(ctx.document.imports.imports(p) for p in packages):
+            return True
     return bool(row.not_after) and _called_after(node, row.not_after)
 
 
