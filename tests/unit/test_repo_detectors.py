@@ -378,3 +378,16 @@ def test_an_opening_paragraph_states_the_problem_and_algorithms_are_an_approach(
     short = "# Churn\n\nPredicts churn.\n\n## Installation\npip\n"
     headings, _ = readme_headings(short)
     assert readme_sections(headings, intro_words(short, headings)) == ["setup"]
+
+
+def test_a_licence_declared_in_package_metadata_counts_without_a_file(tmp_path: Path) -> None:
+    from proofolio.detectors.engineering.license import License
+
+    setup = 'from setuptools import setup\n\nsetup(\n    name="dqn",\n    license="MIT",\n)\n'
+    [found] = run(License(), source(tmp_path / "a", {"setup.py": setup, "dqn.py": "x = 1\n"}))
+    assert (found.location.path, found.location.line, found.confidence) == ("setup.py", 5, Confidence.MEDIUM)
+    assert found.value("license") == "MIT" and found.value("declared_in") == "setup.py"
+    pointer = '[project]\nname = "dqn"\nlicense = {file = "LICENSE"}\n'  # names a file that is not there
+    assert run(License(), source(tmp_path / "b", {"pyproject.toml": pointer})) == []
+    both = {"LICENSE": "MIT License\n\nPermission is hereby granted, free of charge\n", "setup.py": setup}
+    assert [e.location.path for e in run(License(), source(tmp_path / "c", both))] == ["LICENSE"]  # the file wins

@@ -22,6 +22,30 @@ _KINDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Licence metadata of a package: `license = "MIT"` (pyproject, setup.cfg), `license="MIT"` (setup.py),
+# `license = {text = "MIT"}`, and trove classifiers `License :: OSI Approved :: MIT License`.
+_METADATA_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+_DECLARED = re.compile(
+    r"""^\s*license\s*[=:]\s*(?:\{\s*text\s*=\s*)?["']?([A-Za-z][\w.+ -]{1,40}?)["']?\s*[,}]?\s*$|"""
+    r"""License\s*::\s*OSI Approved\s*::\s*([\w.+ -]+?)["']""",
+    re.MULTILINE | re.IGNORECASE,
+)
+
+
+def declared_license(text: str) -> tuple[int, str, str] | None:
+    """(line, line text, licence) of a package's licence declaration, or None."""
+    match = _DECLARED.search(text)
+    if match is None:
+        return None
+    name = (match.group(1) or match.group(2) or "").strip()
+    if not name or name.lower() in ("file", "none", "unknown", "proprietary"):
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    if match.group(0).startswith("\n"):
+        line += 1
+    return line, text.splitlines()[line - 1].strip(), name
+
+
 def license_kind(text: str) -> str:
     for kind, marker in _KINDS:
         if re.search(marker, text, re.IGNORECASE):
@@ -36,7 +60,9 @@ class License(RepoDetector):
         title="Publishes the project under a licence",
         what=(
             "A non-empty LICENSE/LICENCE/COPYING file (any extension) at the project root. Values: the licence "
-            "recognised from its text (MIT, Apache-2.0, GPL, BSD, ...) or 'other'."
+            "recognised from its text (MIT, Apache-2.0, GPL, BSD, ...) or 'other'. Without such a file, a licence "
+            "declared in pyproject.toml, setup.py or setup.cfg (`license = \"MIT\"`, a `License :: OSI Approved` "
+            "classifier) counts at medium confidence."
         ),
         why="A licence tells others whether they may reuse the work; it is a mark of a project meant to be shared.",
         example='''
@@ -44,7 +70,7 @@ LICENSE
 MIT License                      # detected
 Copyright (c) 2024 ...
 ''',
-        not_detected="Licences declared only in pyproject.toml/setup.py metadata, licence files in subfolders, and empty files.",
+        not_detected="Licence files in subfolders, empty files, and `license = {file = ...}` pointing at a missing file.",
         scope="repo",
     )
 
@@ -57,3 +83,13 @@ Copyright (c) 2024 ...
             if first is None:
                 continue
             repo.emit(self.meta, path, first[0], first[1], Confidence.HIGH, (("license", license_kind(text)),))
+            return
+        for path in _METADATA_FILES:  # no licence file: a package may still declare one
+            if path not in repo.paths:
+                continue
+            declared = declared_license(repo.read_text(path))
+            if declared is not None:
+                line, text, name = declared
+                values = (("license", license_kind(name) if license_kind(name) != "other" else name), ("declared_in", path))
+                repo.emit(self.meta, path, line, text, Confidence.MEDIUM, values)
+                return
