@@ -228,10 +228,10 @@ class FileContext:
     # from there on they are the file's values, not the module.
     _shadowed: set[str] | None = None
     # Where the walk stands (set by the engine): the assignment whose value is being walked, and
-    # the functions met so far as (first line, last line, name) — enough to tell `df.loc[m, "x"] = ...`
-    # or a transformer's fit() from top-level analysis without parent links.
+    # the functions open at the current line as (first line, last line, name) — enough to tell
+    # `df.loc[m, "x"] = ...` or a transformer's fit() from top-level analysis without parent links.
     assignment: ast.stmt | None = None
-    functions: list[tuple[int, int, str]] = field(default_factory=list)
+    _open_functions: list[tuple[int, int, str]] = field(default_factory=list)
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -366,7 +366,8 @@ class FileContext:
 
     def note_parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Track annotated parameters: `def clean(df: pd.DataFrame)` types `df`; remember the function's span."""
-        self.functions.append((node.lineno, node.end_lineno or node.lineno, node.name))
+        self._close_functions(node.lineno)
+        self._open_functions.append((node.lineno, node.end_lineno or node.lineno, node.name))
         args = node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             if arg.annotation is not None:
@@ -375,8 +376,18 @@ class FileContext:
                     self.variable_types[arg.arg] = annotated
 
     def enclosing_functions(self, line: int) -> list[str]:
-        """Names of the functions (seen so far in the walk) whose body holds ``line``, outermost first."""
-        return [name for start, end, name in self.functions if start <= line <= end]
+        """Names of the functions whose body holds ``line``, outermost first.
+
+        Asked at the node the walk stands on: the walk goes in source order, so functions that
+        ended before ``line`` are closed for good (a stack, not a scan of every function).
+        """
+        self._close_functions(line)
+        return [name for start, _end, name in self._open_functions if start <= line]
+
+    def _close_functions(self, line: int) -> None:
+        open_functions = self._open_functions
+        while open_functions and open_functions[-1][1] < line:
+            open_functions.pop()
 
     def note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
         """Track `x = Constructor(...)` so later `x.method()` resolves."""

@@ -43,6 +43,7 @@ class CatalogRow:
     not_on_training_data: bool = False  # nor a call whose data arguments are all training data (`clf.score(X_train, y_train)`)
     # names (globs) that do not count in a file importing one of the packages: Conv2d is no vision in an audio file
     unless_imported: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (packages, names)
+    rules: bool = False  # whether any of the four rules above is set (most rows: none to check)
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -137,6 +138,8 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         not_after=frozenset(str(x) for x in raw.get("not_after", [])),  # type: ignore[union-attr]
         not_on_training_data=bool(raw.get("not_on_training_data", False)),
         unless_imported=_unless_imported(raw.get("unless_imported")),
+        rules=bool(raw.get("not_model_results") or raw.get("not_in_data_changes") or raw.get("not_after")
+                   or raw.get("not_on_training_data") or raw.get("unless_imported")),
     )
 
 
@@ -211,7 +214,7 @@ class CatalogRunner(FileDetector):
             rows = self.calls.match(target.qualified)
             confidence = target.confidence
             for row in rows:
-                if _ruled_out(row, node, ctx):
+                if row.rules and _ruled_out(row, node, ctx):
                     continue
                 level = row.confidence if confidence is Confidence.HIGH else _weaker(row.confidence, confidence)
                 ctx.emit(row.meta, node, level, (("api", target.qualified), *row.extra_values))
@@ -223,7 +226,7 @@ class CatalogRunner(FileDetector):
             return  # `clf.predict(X).astype(int)`, `(proba > 0.5).astype(int)`: a model's output, not data prepared
         imports = ctx.document.imports
         for row in self.methods[target.method]:
-            if _ruled_out(row, node, ctx):
+            if row.rules and _ruled_out(row, node, ctx):
                 continue
             if any(imports.imports(p) for p in row.method_packages):
                 ctx.emit(row.meta, node, _weaker(row.confidence, Confidence.MEDIUM), (("method", target.method), *row.extra_values))

@@ -51,14 +51,19 @@ def reparameterize(mu, logvar):      # detected
     )
     node_types = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
+    def __init__(self) -> None:
+        self.framework: bool | None = None  # whether the file imports a deep-learning framework (asked once)
+
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if not any(ctx.document.imports.imports(p) for p in _DL_PACKAGES):
+        name = node.name  # type: ignore[attr-defined]
+        if not (_CLASS.match(name) if isinstance(node, ast.ClassDef) else _FUNCTION.match(name)):
             return
-        if isinstance(node, ast.ClassDef):
-            if node.bases and _CLASS.match(node.name) and not _NOT_CLASS.search(node.name):
-                self._emit(node, ctx, node.name)
-        elif _FUNCTION.match(node.name):  # type: ignore[attr-defined]
-            self._emit(node, ctx, node.name)  # type: ignore[attr-defined]
+        if self.framework is None:
+            self.framework = any(ctx.document.imports.imports(p) for p in _DL_PACKAGES)
+        if not self.framework:
+            return
+        if not isinstance(node, ast.ClassDef) or (node.bases and not _NOT_CLASS.search(name)):
+            self._emit(node, ctx, name)
 
     def _emit(self, node: ast.AST, ctx: FileContext, name: str) -> None:
         line = node.lineno  # type: ignore[attr-defined]

@@ -73,11 +73,10 @@ rmse = np.sqrt(np.mean((y_pred - y_test) ** 2))       # detected
             "inside functions named like a loss."
         ),
     )
-    node_types = (ast.Call, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.FunctionDef, ast.AsyncFunctionDef)
+    node_types = (ast.Call,)
 
     def __init__(self) -> None:
         self.found: list[tuple[ast.Call, str]] = []
-        self.objectives: list[tuple[int, int]] = []  # line spans of loss assignments and loss functions
 
     def wants_call(self, target: CallTarget) -> bool:
         """Reductions: methods by name, numpy/torch/TF functions, and unresolved calls (the builtin sum)."""
@@ -86,17 +85,22 @@ rmse = np.sqrt(np.mean((y_pred - y_test) ** 2))       # detected
         return target.qualified is None or target.qualified in _REDUCING_FUNCTIONS
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if isinstance(node, ast.Call):
-            metric = self._metric(node, ctx)
-            if metric is not None:
-                self.found.append((node, metric))
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if _OBJECTIVE_NAME.search(node.name):
-                self.objectives.append((node.lineno, node.end_lineno or node.lineno))
-        else:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]  # type: ignore[attr-defined]
+        assert isinstance(node, ast.Call)
+        func = node.func
+        if func.__class__ is ast.Name and func.id != "sum":  # type: ignore[attr-defined]
+            return  # an unresolved call of a name: only the builtin sum reduces
+        metric = self._metric(node, ctx)
+        if metric is None:
+            return
+        # a training objective: bound to a loss/cost, or computed inside a function named like one
+        statement = ctx.assignment
+        if statement is not None:
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]  # type: ignore[attr-defined]
             if any(_OBJECTIVE_NAME.search(name) for t in targets for name in _bound(t)):
-                self.objectives.append((node.lineno, node.end_lineno or node.lineno))
+                return
+        if any(_OBJECTIVE_NAME.search(name) for name in ctx.enclosing_functions(node.lineno)):
+            return
+        self.found.append((node, metric))
 
     def _metric(self, call: ast.Call, ctx: FileContext) -> str | None:
         """What the reduction ``call`` computes from predictions, or None."""
@@ -213,9 +217,6 @@ rmse = np.sqrt(np.mean((y_pred - y_test) ** 2))       # detected
 
     def finish(self, ctx: FileContext) -> None:
         for call, metric in self.found:
-            line = call.lineno
-            if any(start <= line <= end for start, end in self.objectives):
-                continue
             ctx.emit(self.meta, call, Confidence.MEDIUM, (("metric", metric),))
 
 

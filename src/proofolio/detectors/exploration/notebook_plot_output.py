@@ -47,8 +47,7 @@ class NotebookPlotOutput(FileDetector):
 
     def __init__(self) -> None:
         self.plot_lines: set[int] = set()
-        self.drawing_lines: set[int] = set()  # plotting calls that draw (not show, label or lay out)
-        self.result_lines: set[int] = set()  # ... and of those, calls that draw a model's results
+        self.drawing: list[ast.Call] = []  # plotting calls that draw (not show, label or lay out)
 
     def wants_call(self, target: CallTarget) -> bool:
         """Plotting calls: resolved into a plotting package or pandas' plot, or a plot method on an untyped receiver."""
@@ -74,9 +73,7 @@ class NotebookPlotOutput(FileDetector):
         name = (qualified or target.method or "").rsplit(".", 1)[-1]
         if name in _SETUP or name.startswith(("set_", "get_")):
             return
-        self.drawing_lines.add(node.lineno)
-        if plots_model_results(node):
-            self.result_lines.add(node.lineno)
+        self.drawing.append(node)
 
     def finish(self, ctx: FileContext) -> None:
         notebook = ctx.document.notebook
@@ -87,8 +84,8 @@ class NotebookPlotOutput(FileDetector):
                 continue
             first, last = cell_span(ctx.document, cell)
             plotted = any(first <= line <= last for line in self.plot_lines)
-            drawn = [line for line in self.drawing_lines if first <= line <= last]
-            if drawn and all(line in self.result_lines for line in drawn):
+            drawn = [call for call in self.drawing if first <= call.lineno <= last]
+            if drawn and all(plots_model_results(call) for call in drawn):
                 continue  # the cell only plots a model's results (a training history, a ROC curve): evaluation
             start, text = first_code_line(ctx.document, first, last)
             values = (("images", str(len(cell.outputs.images))), ("mime", cell.outputs.images[0]))

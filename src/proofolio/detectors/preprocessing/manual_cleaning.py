@@ -50,8 +50,15 @@ df = df[(df["Income"] >= q1 - 1.5 * iqr) & (df["Income"] <= q3 + 1.5 * iqr)]   #
         """isnull/isna (inside assignments to data) and clip calls."""
         return target.method in _MISSING_CHECKS or target.method == "clip" or target.method == "clamp"
 
+    def __init__(self) -> None:
+        self.mentions_iqr: bool | None = None  # whether the file names an IQR at all (asked once)
+
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if isinstance(node, ast.Compare):
+            if self.mentions_iqr is None:
+                self.mentions_iqr = _IQR_NAME.search(ctx.document.source) is not None
+            if not self.mentions_iqr:
+                return
             if any(_iqr_fence(side) for side in node.comparators) or _iqr_fence(node.left):
                 ctx.emit(self.meta, node, Confidence.MEDIUM, (("kind", "iqr_outliers"),))
             return

@@ -68,23 +68,15 @@ X = (X - X.mean(axis=0)) / X.std(axis=0)             # detected
             "divisors (x / 100), and scaling hidden in helper functions."
         ),
     )
-    node_types = (ast.BinOp, ast.AugAssign, ast.Tuple, ast.List)
-
-    def __init__(self) -> None:
-        self.colour_parts: set[int] = set()  # ids of divisions that are elements of a tuple/list literal
+    node_types = (ast.BinOp, ast.AugAssign)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if isinstance(node, (ast.Tuple, ast.List)):  # visited before its elements (pre-order walk)
-            self.colour_parts.update(id(e) for e in node.elts if isinstance(e, ast.BinOp))
-            return
-        if not isinstance(node.op, ast.Div):  # type: ignore[attr-defined]
+        if node.op.__class__ is not ast.Div:  # type: ignore[attr-defined]
             return
         if isinstance(node, ast.AugAssign):
             left, right = node.target, node.value
         else:
             assert isinstance(node, ast.BinOp)
-            if id(node) in self.colour_parts:
-                return
             left, right = node.left, node.right
         kind = _kind(left, right)
         if kind is not None:
