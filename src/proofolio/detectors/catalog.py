@@ -15,8 +15,18 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from importlib import resources
 
-from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector, dotted
-from proofolio.detectors.support import is_prediction_call, looks_like_prediction_name, plots_model_results
+from proofolio.detectors.base import (
+    CallTarget,
+    DetectorMeta,
+    FileContext,
+    FileDetector,
+    dotted,
+)
+from proofolio.detectors.support import (
+    is_prediction_call,
+    looks_like_prediction_name,
+    plots_model_results,
+)
 from proofolio.models import Confidence
 
 CATALOG_RESOURCE = "catalog.toml"
@@ -105,7 +115,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
     if missing:
         raise CatalogError(f"{where}: missing {', '.join(missing)}")
     calls = tuple(str(x) for x in raw.get("calls", []))  # type: ignore[union-attr]
-    exclude = tuple(str(x) for x in raw.get("exclude", []))  # type: ignore[union-attr]
+    exclude = _strings(raw, "exclude")
     bases = tuple(str(x) for x in raw.get("bases", []))  # type: ignore[union-attr]
     methods = frozenset(str(x) for x in raw.get("methods", []))  # type: ignore[union-attr]
     if not (calls or bases or methods):
@@ -135,7 +145,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         exclude=exclude,
         not_model_results=bool(raw.get("not_model_results", False)),
         not_in_data_changes=bool(raw.get("not_in_data_changes", False)),
-        not_after=frozenset(str(x) for x in raw.get("not_after", [])),  # type: ignore[union-attr]
+        not_after=frozenset(_strings(raw, "not_after")),
         not_on_training_data=bool(raw.get("not_on_training_data", False)),
         unless_imported=_unless_imported(raw.get("unless_imported")),
         rules=bool(raw.get("not_model_results") or raw.get("not_in_data_changes") or raw.get("not_after")
@@ -143,12 +153,22 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
     )
 
 
+def _strings(raw: dict[str, object], key: str) -> tuple[str, ...]:
+    """A row's list of strings under ``key`` (none when absent)."""
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise CatalogError(f"{key} must be a list of strings")
+    return tuple(str(x) for x in value)
+
+
 def _unless_imported(raw: object) -> tuple[tuple[str, ...], tuple[str, ...]]:
     if not raw:
         return ((), ())
-    if not isinstance(raw, dict) or not raw.get("packages") or not raw.get("names"):
+    packages = raw.get("packages") if isinstance(raw, dict) else None
+    names = raw.get("names") if isinstance(raw, dict) else None
+    if not isinstance(packages, list) or not isinstance(names, list) or not packages or not names:
         raise CatalogError("unless_imported needs packages and names")
-    return tuple(map(str, raw["packages"])), tuple(map(str, raw["names"]))
+    return tuple(map(str, packages)), tuple(map(str, names))
 
 
 def load_catalog(text: str | None = None) -> tuple[CatalogRow, ...]:

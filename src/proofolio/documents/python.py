@@ -76,8 +76,8 @@ def parse_python(source: str, path: str) -> tuple[ast.Module | None, list[Docume
                 repairs = ['escaped triple quotes (\\"\\"\\") read as quotes'] if unescaped else []
                 if blanked:
                     repairs.append(f"{len(blanked)} line(s) blanked: {shown}")
-                note = f"{reason}; analysed with {' and '.join(repairs)}"
-                problems = [DocumentProblem("syntax-error-recovered", note, line=exc.lineno)]
+                message = f"{reason}; analysed with {' and '.join(repairs)}"
+                problems = [DocumentProblem("syntax-error-recovered", message, line=exc.lineno)]
                 if python2:
                     problems.append(DocumentProblem("python2", "Python 2 syntax: read through a print/except rewrite, lines unchanged"))
                 return tree, problems, python2

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.documents.base import CodeCell
 from proofolio.models import Confidence
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(\S.*?)\s*#*\s*$|^\s*<h[1-6][^>]*>(.*?)</h[1-6]>", re.IGNORECASE)
@@ -108,7 +110,7 @@ Missing totals belong to new customers, so ...
         ctx.emit(self.meta, None, confidence, values, line=line, cell=cell_index, snippet=text[:200])
 
 
-def _empty_share(ctx: FileContext, cells: list) -> float:  # type: ignore[type-arg]
+def _empty_share(ctx: FileContext, cells: Sequence[CodeCell]) -> float:
     """The share of code cells holding no code: blank, or comments only."""
     lines = ctx.document.lines
     empty = 0

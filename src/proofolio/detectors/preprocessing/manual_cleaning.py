@@ -6,13 +6,13 @@ import ast
 import re
 
 from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.support import argument_nodes
 from proofolio.models import Confidence
 
 _MISSING_CHECKS = frozenset({"isnull", "isna"})
 _QUANTILES = frozenset({"quantile", "percentile", "nanpercentile", "nanquantile"})
 _IQR_NAME = re.compile(r"iqr", re.IGNORECASE)
 IQR_FACTORS = (1.5, 3, 3.0)  # Tukey's fences
-MAX_SCAN = 200  # nodes of a call's arguments looked at
 
 
 class ManualCleaning(FileDetector):
@@ -85,16 +85,11 @@ def _assigns_to_rows(statement: ast.stmt | None, check: ast.Call) -> bool:
 
 def _bounds_from_quantiles(call: ast.Call) -> bool:
     """`x.clip(*x.quantile([...]))`, `s.clip(lower=s.quantile(.01), upper=q99)` with q99 a quantile name."""
-    seen = 0
-    for argument in [*call.args, *(k.value for k in call.keywords)]:
-        for node in ast.walk(argument):
-            seen += 1
-            if seen > MAX_SCAN:
-                return False
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
-                name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
-                if name in _QUANTILES:
-                    return True
+    for node in argument_nodes(call):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            if name in _QUANTILES:
+                return True
     return False
 
 

@@ -73,6 +73,8 @@ X = (X - X.mean(axis=0)) / X.std(axis=0)             # detected
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         if node.op.__class__ is not ast.Div:  # type: ignore[attr-defined]
             return
+        left: ast.expr
+        right: ast.expr
         if isinstance(node, ast.AugAssign):
             left, right = node.target, node.value
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+from collections.abc import Iterator
 
 from proofolio.documents.base import CodeCell, Document
 
@@ -64,31 +65,37 @@ _MODEL_RESULT = re.compile(
     r"\w*_loss(es)?|\w+losses|(fake|generated|gen|recon|reconstructed|reconstructions?)(_\w+)?)$",
     re.IGNORECASE,
 )
-RESULT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a plot of a long literal list stops early)
+ARGUMENT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a call on a long literal list stops early)
+
+
+def argument_nodes(call: ast.Call, limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator[ast.AST]:
+    """The nodes of a call's arguments, positional and keyword, the first ``limit`` only."""
+    seen = 0
+    for argument in [*call.args, *(k.value for k in call.keywords)]:
+        for node in ast.walk(argument):
+            seen += 1
+            if seen > limit:
+                return
+            yield node
 
 
 def plots_model_results(call: ast.Call) -> bool:
     """Whether a plotting call draws a model's results: one of its arguments reads history,
     cv_results_, fpr/tpr, inertias, predictions, residuals, importances ... by name or key, or
     calls a model's predict."""
-    seen = 0
-    for argument in [*call.args, *(k.value for k in call.keywords)]:
-        for node in ast.walk(argument):
-            seen += 1
-            if seen > RESULT_SCAN_LIMIT:
-                return False
-            if isinstance(node, ast.Name):
-                name = node.id
-            elif isinstance(node, ast.Attribute):
-                name = node.attr
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40:
-                name = node.value.strip()
-            elif is_prediction_call(node):  # plt.plot(X, model.predict(X)): a fitted line
-                return True
-            else:
-                continue
-            if _MODEL_RESULT.match(name):
-                return True
+    for node in argument_nodes(call):
+        if isinstance(node, ast.Name):
+            name = node.id
+        elif isinstance(node, ast.Attribute):
+            name = node.attr
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40:
+            name = node.value.strip()
+        elif is_prediction_call(node):  # plt.plot(X, model.predict(X)): a fitted line
+            return True
+        else:
+            continue
+        if _MODEL_RESULT.match(name):
+            return True
     return False
 
 
