@@ -93,3 +93,15 @@ def test_non_python_kernel_is_not_parsed() -> None:
                        "metadata": {"kernelspec": {"language": "R", "name": "ir", "display_name": "R"}}}).encode()
     doc = read_document("r.ipynb", data)
     assert doc.tree is None and doc.problems[-1].kind == "not-python"
+
+
+def test_a_notebook_file_holding_plain_python_is_read_as_one_cell() -> None:
+    script = b'%matplotlib inline\nimport pandas as pd\n\ndf = pd.read_csv("data.csv")\ndf.plot("x", "y", kind="scatter")\n'
+    doc = read_document("linear_reg.ipynb", script)
+    assert doc.kind == "notebook" and doc.tree is not None
+    assert [p.kind for p in doc.problems] == ["notebook-as-script"]
+    assert doc.notebook is not None and [c.index for c in doc.notebook.code_cells] == [0]
+    assert doc.cell_position(4) == (0, 4)  # lines keep their numbers inside the one cell
+    # broken JSON, prose and an empty file stay invalid notebooks
+    for data in (b'{"cells": [', b"this is not json, nor python", b""):
+        assert [p.kind for p in read_document("x.ipynb", data).problems] == ["invalid-notebook"]

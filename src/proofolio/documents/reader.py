@@ -51,6 +51,9 @@ def _read_notebook(path: str, data: bytes, limits: ReadLimits) -> Document:
     try:
         nb, problems = load_notebook(data)
     except NotebookError as exc:
+        script = _script_notebook(path, data, exc, limits)
+        if script is not None:
+            return script
         return Document(path, "notebook", "", None, ImportMap(), problems=[DocumentProblem(exc.kind, exc.reason)])
     cells = nb.get("cells")
     if isinstance(cells, list) and len(cells) > limits.max_notebook_cells:
@@ -67,6 +70,24 @@ def _read_notebook(path: str, data: bytes, limits: ReadLimits) -> Document:
         tree = None
     imports = build_import_map(tree, path) if tree is not None else ImportMap()
     return Document(path, "notebook", source, tree, imports, notebook=info, problems=problems, python2=python2)
+
+
+def _script_notebook(path: str, data: bytes, error: NotebookError, limits: ReadLimits) -> Document | None:
+    """A `.ipynb` that holds plain Python (`%matplotlib inline` and all), not notebook JSON: a script
+    saved under the wrong name, or a lab's starter file. Read as a notebook of one code cell when
+    it parses that way; else None (the JSON error stands)."""
+    if error.reason != "not valid JSON" or len(data) > limits.max_code_bytes or b"\x00" in data:
+        return None
+    text = decode_source(data)
+    if text.lstrip().startswith(("{", "[")):
+        return None  # broken JSON, not a script
+    nb = {"cells": [{"cell_type": "code", "source": text, "outputs": [], "metadata": {}}], "metadata": {}, "nbformat": 4}
+    source, tree, info, cell_problems, python2 = join_cells(nb, path)
+    if tree is None or cell_problems or not tree.body:
+        return None  # not Python either (or nothing at all): the JSON error says what happened
+    problem = DocumentProblem("notebook-as-script", "not notebook JSON but Python code: read as one code cell")
+    imports = build_import_map(tree, path)
+    return Document(path, "notebook", source, tree, imports, notebook=info, problems=[problem], python2=python2)
 
 
 def _cell_text(cell: dict[str, object]) -> str:
