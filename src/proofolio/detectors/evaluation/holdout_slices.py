@@ -1,0 +1,97 @@
+"""EVAL-holdout-slices: a train/test split made by slicing at one boundary (time series, sequences)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector, dotted
+from proofolio.models import Confidence
+
+_TRAIN = re.compile(r"train", re.IGNORECASE)
+_HELD_OUT = re.compile(r"test|val|valid|holdout|hold_out", re.IGNORECASE)
+MAX_BOUND_DUMP = 200  # characters of a boundary expression compared (a long one is no split point)
+
+
+def _sliced(value: ast.AST) -> tuple[str, str, str] | None:
+    """(what is sliced, its boundary, 'head' or 'tail') for `x[:k]`, `x[k:]`, `df.iloc[:k]`, `x[:k, 0]`."""
+    if not isinstance(value, ast.Subscript):
+        return None
+    key = value.slice
+    if isinstance(key, ast.Tuple) and key.elts:  # scaled[:n, 0]: rows first
+        key = key.elts[0]
+    if not isinstance(key, ast.Slice) or key.step is not None:
+        return None
+    base = value.value
+    if isinstance(base, ast.Attribute) and base.attr in ("iloc", "loc"):
+        base = base.value
+    name = dotted(base)
+    if name is None:
+        return None
+    if key.lower is None and key.upper is not None:
+        side, bound = "head", key.upper
+    elif key.upper is None and key.lower is not None:
+        side, bound = "tail", key.lower
+    else:
+        return None
+    if isinstance(bound, ast.Constant) and not isinstance(bound.value, int):
+        return None
+    dumped = ast.dump(bound)
+    return (name, dumped, side) if len(dumped) <= MAX_BOUND_DUMP else None
+
+
+class HoldoutSlices(FileDetector):
+    meta = DetectorMeta(
+        id="EVAL-holdout-slices",
+        skill="model_evaluation",
+        title="Holds out data by slicing at a boundary (chronological splits)",
+        what=(
+            "Two assignments that cut the same array or frame at the same boundary, one keeping the rows before it "
+            "and one the rows after (`train, test = data[:n], data[n:]`, `X_train = X[:split]` ... `X_test = "
+            "X[split:]`, `.iloc[:k]`/`.iloc[k:]`), bound to names saying train and test/val. The split of time "
+            "series and sequence models, where a shuffled train_test_split would leak the future. Medium "
+            "confidence, at the held-out side."
+        ),
+        why="Keeping the last stretch of a series for testing is how a forecast is evaluated honestly.",
+        example='''
+n = int(len(series) * 0.8)
+train, test = series[:n], series[n:]             # detected
+X_train, X_test = X.iloc[:1000], X.iloc[1000:]   # detected
+''',
+        not_detected=(
+            "Slices without train/test names (`head = x[:5]`), windows cut at different points, index arrays "
+            "shuffled by hand, and Keras validation_split."
+        ),
+    )
+    node_types = (ast.Assign,)
+
+    def __init__(self) -> None:
+        self.heads: dict[tuple[str, str], int] = {}  # (sliced, boundary) → line of the training side
+        self.tails: dict[tuple[str, str], int] = {}  # ... of the held-out side
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        assert isinstance(node, ast.Assign)
+        if len(node.targets) != 1:
+            return
+        target, value = node.targets[0], node.value
+        if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+            pairs = list(zip(target.elts, value.elts))
+        else:
+            pairs = [(target, value)]
+        for name_node, sliced_node in pairs:
+            name = dotted(name_node)
+            cut = _sliced(sliced_node) if name is not None else None
+            if cut is None or name is None:
+                continue
+            base, bound, side = cut
+            key = (base, bound)
+            if side == "head" and _TRAIN.search(name):
+                self.heads.setdefault(key, node.lineno)
+            elif side == "tail" and _HELD_OUT.search(name) and not _TRAIN.search(name):
+                self.tails.setdefault(key, node.lineno)
+            else:
+                continue
+            if key in self.heads and key in self.tails:
+                line = self.tails[key]
+                ctx.emit(self.meta, None, Confidence.MEDIUM, (("sliced", base),), line=line,
+                         snippet=ctx.document.snippet(line, line))
