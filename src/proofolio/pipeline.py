@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from proofolio import __version__
 from proofolio.cache import decode_project, encode_project
-from proofolio.detectors.engineering.tests import is_test_path
+from proofolio.detectors.engineering.tests import LOOKS_LIKE_TESTS, is_test_path
 from proofolio.documents.kinds import READABLE_SUFFIXES
 from proofolio.filework import (
     FileOutcome,
@@ -220,9 +220,14 @@ def run_identity(target: str, sources: Sequence[Source], taxonomy: Taxonomy) -> 
 TEST_FILE_SKILLS = frozenset({"python", "software_engineering", "communication"})
 
 
-def in_tests(path: str) -> bool:
-    """A test module or pytest's conftest.py (fixtures and hooks)."""
-    return path.rsplit("/", 1)[-1] == "conftest.py" or is_test_path(path)
+def in_tests(path: str, probes: frozenset[str] | None) -> bool:
+    """pytest's conftest.py (fixtures and hooks), or a module at a test path that holds tests (a
+    `def test...`, pytest or unittest: LOOKS_LIKE_TESTS, answered by the file pass; by path alone
+    when the run did not ask, e.g. with --select). A script named test_model.py that only
+    evaluates a model is no test module."""
+    if path.rsplit("/", 1)[-1] == "conftest.py":
+        return True
+    return is_test_path(path) and (probes is None or LOOKS_LIKE_TESTS.key in probes)
 
 
 def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, name: str) -> None:
@@ -233,7 +238,7 @@ def _fold(result: SourceAnalysis, counts: dict[str, int], outcome: FileOutcome, 
         return
     counts["notebooks" if outcome.kind == "notebook" else "python_files"] += 1
     counts["unparsed_files"] += 0 if outcome.parsed else 1
-    if in_tests(outcome.path):
+    if in_tests(outcome.path, outcome.probes):
         result.evidence.extend(e for e in outcome.evidence if e.skill in TEST_FILE_SKILLS)
     else:
         result.evidence.extend(outcome.evidence)  # shared already (see FileOutcome.evidence)

@@ -443,3 +443,54 @@ def test_an_imported_name_rebound_by_the_file_is_no_longer_the_module() -> None:
     found = hits(source, "PRE-text-image-preprocessing")
     # load_img and img_to_array are Keras's (lines 4, 5); after line 5 `image` is an array: its reshape is numpy's
     assert [line for line, _, _ in found] == [4, 5]
+
+
+def test_a_local_of_an_imported_name_inside_a_function_keeps_the_module() -> None:
+    source = """
+        import pandas as pd
+        from sklearn import metrics, svm
+
+
+        def evaluate(model, X, y):
+            metrics = {"acc": model.score(X, y)}
+            return metrics
+
+
+        def load(path):
+            pd = path.upper()
+            return pd
+
+
+        df = pd.read_csv("x.csv")
+        print(metrics.accuracy_score(y_test, y_pred))
+        svm = svm.SVC()
+        svm.fit(X_train, y_train)
+    """
+    # a function's local named like a module rebinds nothing outside it; `svm = svm.SVC()` keeps its type
+    assert api(source, "PRE-data-loading") == [(15, "pandas.read_csv")]
+    assert api(source, "EVAL-metrics") == [(16, "sklearn.metrics.accuracy_score")]
+    assert api(source, "MOD-sklearn-estimator") == [(17, "sklearn.svm.SVC"), (18, "sklearn.svm.SVC.fit")]
+
+
+def test_methods_on_names_that_merely_contain_pred_are_data() -> None:
+    source = """
+        import pandas as pd
+        predictors = pd.read_csv("x.csv")
+        predictors = predictors.fillna(0)
+        labels = y_pred.astype(int)
+    """
+    assert [line for line, _, _ in hits(source, "PRE-missing-values")] == [3]
+    assert hits(source, "PRE-type-conversion") == []  # y_pred: a model's output
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "X_train = X[:" + "+".join(["n"] * 1400) + "]\nX_test = X[" + "+".join(["n"] * 1400) + ":]\n",
+        "y = (" + "+".join(["a"] * 1400) + ") / 255\n",
+        "y = x" + "[0]" * 1400 + " / 255\n",
+    ],
+    ids=["long-slice-bound", "long-sum-scaled", "deep-subscript-scaled"],
+)
+def test_deep_expressions_fail_no_detector(source: str) -> None:
+    evidence(source)  # asserts that no detector failed (a RecursionError was one before)

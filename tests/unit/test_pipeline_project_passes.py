@@ -346,3 +346,14 @@ def test_test_modules_show_testing_not_modelling(tmp_path: Path) -> None:
     assert "software_engineering" in skills
     assert not skills & {"model_building", "model_evaluation", "data_preprocessing"}
     assert not any(d.startswith(("MOD-", "EVAL-", "PRE-")) for _, d in found)
+
+
+def test_a_script_named_like_a_test_that_holds_no_tests_keeps_its_evidence(tmp_path: Path) -> None:
+    root = tmp_path / "xray"
+    (root / "src").mkdir(parents=True)
+    (root / "pyproject.toml").write_text('[project]\nname = "xray"\n')
+    (root / "src" / "test_model.py").write_text(  # evaluates the trained model: no test functions
+        "from sklearn.metrics import accuracy_score\n\nprint(accuracy_score(y_test, clf.predict(X_test)))\n"
+    )
+    found = {(e.location.path, e.detector) for a in run(root).assessments for e in a.evidence}
+    assert ("src/test_model.py", "EVAL-metrics") in found

@@ -118,3 +118,14 @@ def test_tutorial_datasets_are_recognised_in_short_and_long_texts() -> None:
     assert tutorial_dataset("fetch_california_housing") == "California housing"
     assert tutorial_dataset("x" * 300 + "/iris.csv") == "Iris"  # past the cached length: still answered
     assert tutorial_dataset("sales.csv") is None
+
+
+def test_salvage_of_a_large_broken_file_is_bounded() -> None:
+    import time
+
+    big = "x = 1\n" * 45_000 + 'print "x"\n' + "y = = 1\n" * 30  # 270 KB, Python 2 and 30 broken lines
+    start = time.perf_counter()
+    doc = read_document("big.py", big.encode())
+    elapsed = time.perf_counter() - start
+    assert [p.kind for p in doc.problems] == ["syntax-error"]  # past the budget: given up, as documented
+    assert elapsed < 15  # one budget for the file (25 s before: one budget per candidate, 1 MB files)

@@ -375,8 +375,14 @@ class FileContext:
                 if annotated is not None:
                     self.variable_types[arg.arg] = annotated
 
-    def enclosing_functions(self, line: int) -> list[str]:
-        """Names of the functions whose body holds ``line``, outermost first.
+    def note_class(self, node: ast.ClassDef) -> None:
+        """Remember a class's span (its methods' code is inside it) and its name."""
+        self._close_functions(node.lineno)
+        self._open_functions.append((node.lineno, node.end_lineno or node.lineno, node.name))
+        self.local_classes.add(node.name)
+
+    def enclosing_definitions(self, line: int) -> list[str]:
+        """Names of the functions and classes whose body holds ``line``, outermost first.
 
         Asked at the node the walk stands on: the walk goes in source order, so functions that
         ended before ``line`` are closed for good (a stack, not a scan of every function).
@@ -396,13 +402,14 @@ class FileContext:
             return
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if len(targets) == 1 and targets[0].__class__ is ast.Name:  # `x = ...`, most assignments
-            # a value made from it rebinds the name; `xgb = None` after a failed import and
-            # `tf = tf.compat.v1` keep meaning the module (or nothing)
-            if value.__class__ not in _ALIASING and targets[0].id in self.document.imports.aliases:  # type: ignore[attr-defined]
+            value_type = self.expression_type(value)  # before the name may stop meaning the module
+            # a value made from it rebinds the name at module level; `xgb = None` after a failed import,
+            # `tf = tf.compat.v1`, and a local of the same name inside a function keep the module
+            if (value.__class__ not in _ALIASING and targets[0].id in self.document.imports.aliases  # type: ignore[attr-defined]
+                    and not self.enclosing_definitions(node.lineno)):
                 if self._shadowed is None:
                     self._shadowed = set()
                 self._shadowed.add(targets[0].id)  # type: ignore[attr-defined]
-            value_type = self.expression_type(value)
             if value_type is None:
                 self.variable_types.pop(targets[0].id, None)
             else:

@@ -22,11 +22,7 @@ from proofolio.detectors.base import (
     FileDetector,
     dotted,
 )
-from proofolio.detectors.support import (
-    is_prediction_call,
-    looks_like_prediction_name,
-    plots_model_results,
-)
+from proofolio.detectors.support import is_prediction_call, plots_model_results
 from proofolio.models import Confidence
 
 CATALOG_RESOURCE = "catalog.toml"
@@ -269,10 +265,13 @@ def _on_predictions(func: ast.expr) -> bool:
     if is_prediction_call(receiver):
         return True
     name = dotted(receiver)
-    return name is not None and looks_like_prediction_name(name.rsplit(".", 1)[-1])
+    return name is not None and bool(_PREDICTION_PARTS & set(name.rsplit(".", 1)[-1].lower().split("_")))
 
 
 _TRAINING = re.compile(r"train", re.IGNORECASE)
+# Whole parts of a name that hold a model's output (`y_pred`, `test_preds`, `y_hat`, `proba`): not `predictors`
+_PREDICTION_PARTS = frozenset({"pred", "preds", "prediction", "predictions", "predicted", "yhat", "hat", "proba",
+                               "probas", "prob", "probs", "probabilities", "logits"})
 # Functions whose work is changing data, not looking at it: a transformer's fit/transform, imputers, cleaners.
 _DATA_CHANGING_FUNCTION = re.compile(r"^_*(fit|transform|inverse_transform|encode|impute|fill|clean|preprocess|prepare|prep)",
                                      re.IGNORECASE)
@@ -287,7 +286,7 @@ def _changes_data(node: ast.Call, ctx: FileContext) -> bool:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]  # type: ignore[attr-defined]
         if any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in targets):
             return True
-    return any(_DATA_CHANGING_FUNCTION.match(name) for name in ctx.enclosing_functions(node.lineno))
+    return any(_DATA_CHANGING_FUNCTION.match(name) for name in ctx.enclosing_definitions(node.lineno))
 
 
 def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext) -> bool:

@@ -173,7 +173,7 @@ def _walk(
             if kind in functions:
                 ctx.note_parameters(node)  # type: ignore[arg-type]
             elif kind is classes:
-                ctx.local_classes.add(node.name)  # type: ignore[attr-defined]
+                ctx.note_class(node)  # type: ignore[arg-type]
             handlers = dispatch.get(kind)
             if not handlers:
                 continue

@@ -67,9 +67,10 @@ def parse_python(source: str, path: str) -> tuple[ast.Module | None, list[Docume
                 )
                 return tree, [note], True
         reason = f"syntax error: {exc.msg} (line {exc.lineno})"
-        # the rewrite first: it only touches lines that do not parse in Python 3, and repairs them
-        for candidate, python2 in ((rewritten, True), (source, False)):
-            salvaged = salvage(candidate, path) if candidate is not None else None
+        # one candidate (the budget is the file's, not each try's): the rewrite when there is one, as
+        # it only touches lines that do not parse in Python 3, and repairs them
+        for candidate, python2 in ((rewritten, True),) if rewritten is not None else ((source, False),):
+            salvaged = salvage(candidate, path)
             if salvaged is not None:
                 tree, blanked, unescaped = salvaged
                 shown = ", ".join(map(str, blanked[:10])) + (f" and {len(blanked) - 10} more" if len(blanked) > 10 else "")
@@ -93,8 +94,8 @@ _ESCAPED_QUOTES = (('\\"\\"\\"', '"""   '), ("\\'\\'\\'", "'''   "))
 SALVAGE_MIN_LINES = 10  # lines a broken file may lose, at least ...
 SALVAGE_SHARE = 0.15  # ... or this share of its lines, whichever is more
 SALVAGE_MAX_LINES = 100  # and never more (each blanked line costs one more parse)
-SALVAGE_MAX_BYTES = 1_000_000  # larger broken files are not retried
-SALVAGE_WORK_BYTES = 20_000_000  # bytes parsed again at most per file (a 1 MB file: 20 tries)
+SALVAGE_MAX_BYTES = 300_000  # larger broken files are not retried
+SALVAGE_WORK_BYTES = 6_000_000  # bytes parsed again at most per file (a 300 KB file: 20 tries, ~2 s)
 
 
 def salvage(source: str, path: str) -> tuple[ast.Module, list[int], bool] | None:

@@ -22,6 +22,15 @@ _FUNCTION = re.compile(
 )
 
 
+# Bases of data feeders: a `Generator(keras.utils.Sequence)` yields batches, it generates no data.
+_DATA_BASES = re.compile(r"(^|\.)(Sequence|Dataset|IterableDataset|DataLoader|PyDataset)$|\.utils\.")
+
+
+def _data_base(base: ast.expr, ctx: FileContext) -> bool:
+    name = ctx.qualname(base) or (base.id if isinstance(base, ast.Name) else "")
+    return bool(_DATA_BASES.search(name))
+
+
 class GenerativeArchitecture(FileDetector):
     meta = DetectorMeta(
         id="DOM-generative-architecture",
@@ -45,7 +54,7 @@ def reparameterize(mu, logvar):      # detected
     return mu + torch.randn_like(logvar) * (0.5 * logvar).exp()
 ''',
         not_detected=(
-            "Data generators (ImageDataGenerator, a Keras Sequence named DataGenerator), plain autoencoders, "
+            "Data generators (ImageDataGenerator, any class subclassing a Keras Sequence or a torch Dataset), plain autoencoders, "
             "actor-critic networks, and generative models used through a library (DOM-generative)."
         ),
     )
@@ -62,7 +71,8 @@ def reparameterize(mu, logvar):      # detected
             self.framework = any(ctx.document.imports.imports(p) for p in _DL_PACKAGES)
         if not self.framework:
             return
-        if not isinstance(node, ast.ClassDef) or (node.bases and not _NOT_CLASS.search(name)):
+        is_class = isinstance(node, ast.ClassDef)
+        if not is_class or (node.bases and not _NOT_CLASS.search(name) and not any(_data_base(b, ctx) for b in node.bases)):  # type: ignore[attr-defined]
             self._emit(node, ctx, name)
 
     def _emit(self, node: ast.AST, ctx: FileContext, name: str) -> None:

@@ -37,13 +37,12 @@ def declared_license(text: str) -> tuple[int, str, str] | None:
     match = _DECLARED.search(text)
     if match is None:
         return None
-    name = (match.group(1) or match.group(2) or "").strip()
+    group = 1 if match.group(1) else 2
+    name = (match.group(group) or "").strip()
     if not name or name.lower() in ("file", "none", "unknown", "proprietary"):
         return None
-    line = text.count("\n", 0, match.start()) + 1
-    if match.group(0).startswith("\n"):
-        line += 1
-    return line, text.splitlines()[line - 1].strip(), name
+    line = text.count("\n", 0, match.start(group)) + 1  # the line of the name (the match may start on blank lines)
+    return line, text.split("\n")[line - 1].strip(), name
 
 
 def license_kind(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector
+from proofolio.detectors.base import DetectorMeta, RepoContext, RepoDetector, TextProbe
 from proofolio.detectors.support import basename
 from proofolio.models import Confidence
 
@@ -37,6 +37,15 @@ def _is_fixture(text: str, def_start: int) -> bool:
     return False
 
 
+def looks_like_tests(text: str) -> bool:
+    """Whether a module's text holds tests: a `def test...`, or pytest/unittest imported."""
+    return bool(_TEST_DEF.search(text) or _PYTEST.search(text) or _UNITTEST.search(text))
+
+
+# Asked of every module by the file pass (pipeline: evidence of a test module counts for testing only).
+LOOKS_LIKE_TESTS = TextProbe(looks_like_tests, (".py",))
+
+
 class Tests(RepoDetector):
     meta = DetectorMeta(
         id="SE-tests",
@@ -59,6 +68,8 @@ def test_tenure_buckets():          # detected
         ),
         scope="repo",
     )
+
+    text_probes = (LOOKS_LIKE_TESTS,)
 
     def check(self, repo: RepoContext) -> None:
         for path in repo.paths:

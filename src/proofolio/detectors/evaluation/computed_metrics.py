@@ -98,7 +98,7 @@ rmse = np.sqrt(np.mean((y_pred - y_test) ** 2))       # detected
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]  # type: ignore[attr-defined]
             if any(_OBJECTIVE_NAME.search(name) for t in targets for name in _bound(t)):
                 return
-        if any(_OBJECTIVE_NAME.search(name) for name in ctx.enclosing_functions(node.lineno)):
+        if any(_OBJECTIVE_NAME.search(name) for name in ctx.enclosing_definitions(node.lineno)):  # def mse_loss, class RMSELoss
             return
         self.found.append((node, metric))
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ast
 import re
+from itertools import islice
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector, dotted
 from proofolio.models import Confidence
 
 _TRAIN = re.compile(r"train", re.IGNORECASE)
 _HELD_OUT = re.compile(r"test|val|valid|holdout|hold_out", re.IGNORECASE)
-MAX_BOUND_DUMP = 200  # characters of a boundary expression compared (a long one is no split point)
+MAX_BOUND_NODES = 30  # nodes of a boundary expression (`int(len(x) * 0.8)` has 8)
+MAX_BOUND_DUMP = 400  # characters of its dump compared
 
 
 def _sliced(value: ast.AST) -> tuple[str, str, str] | None:
@@ -36,6 +38,8 @@ def _sliced(value: ast.AST) -> tuple[str, str, str] | None:
         return None
     if isinstance(bound, ast.Constant) and not isinstance(bound.value, int):
         return None
+    if next(islice(ast.walk(bound), MAX_BOUND_NODES, None), None) is not None:
+        return None  # a long expression is no split point (and ast.dump recurses: bounded first)
     dumped = ast.dump(bound)
     return (name, dumped, side) if len(dumped) <= MAX_BOUND_DUMP else None
 

@@ -9,6 +9,7 @@ from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
 from proofolio.models import Confidence
 
 PIXEL_MAXIMA = (255, 255.0, 65535, 65535.0)  # 8- and 16-bit images
+MAX_DEPTH = 16  # wrappers followed around an operand
 _MEAN = re.compile(r"mean|^mu$|avg|average|center|centre", re.IGNORECASE)
 _SPREAD = re.compile(r"std|stdev|sigma|^sd$|scale|var", re.IGNORECASE)
 _MINIMUM = re.compile(r"min|^lows?$|lower", re.IGNORECASE)
@@ -18,25 +19,30 @@ _COLOUR = re.compile(r"^(r|g|b|a|red|green|blue|alpha|rgba?|colou?rs?|hex|.*_col
 
 
 def _name(node: ast.AST) -> str | None:
-    """The name an operand stands for: `x`, `df.col` → col, `x.std()` / `np.std(x)` → std, `stats["mean"]` → mean."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Call):
-        called = _name(node.func)
-        if called in ("sqrt", "array", "asarray", "tensor", "as_tensor") and node.args:
-            return _name(node.args[0])  # np.sqrt(var + 1e-8), np.array(color): what they hold
-        if called in ("astype", "float", "double", "to") and isinstance(node.func, ast.Attribute):
-            return _name(node.func.value)
-        return called
-    if isinstance(node, ast.BinOp):  # std + eps
-        return _name(node.left)
-    if isinstance(node, ast.Subscript):
-        key = node.slice
-        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            return key.value
-        return _name(node.value)
+    """The name an operand stands for: `x`, `df.col` → col, `x.std()` / `np.std(x)` → std, `stats["mean"]` → mean,
+    `np.sqrt(var + eps)` → var, `np.array(color)` → color. A loop with a depth bound: operands nest."""
+    for _ in range(MAX_DEPTH):
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.Attribute):
+            return node.attr
+        if isinstance(node, ast.Call):
+            called = _name(node.func) if isinstance(node.func, ast.Name | ast.Attribute) else None
+            if called in ("sqrt", "array", "asarray", "tensor", "as_tensor") and node.args:
+                node = node.args[0]  # what they hold
+            elif called in ("astype", "float", "double", "to") and isinstance(node.func, ast.Attribute):
+                node = node.func.value
+            else:
+                return called
+        elif isinstance(node, ast.BinOp):  # std + eps
+            node = node.left
+        elif isinstance(node, ast.Subscript):
+            key = node.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                return key.value
+            node = node.value
+        else:
+            return None
     return None
 
 
