@@ -228,10 +228,10 @@ class FileContext:
     # from there on they are the file's values, not the module.
     _shadowed: set[str] | None = None
     # Where the walk stands (set by the engine): the assignment whose value is being walked, and
-    # the functions open at the current line as (first line, last line, name) — enough to tell
-    # `df.loc[m, "x"] = ...` or a transformer's fit() from top-level analysis without parent links.
+    # the functions and classes open at the current line as (first line, last line, name) — enough to
+    # tell `df.loc[m, "x"] = ...` or a transformer's fit() from top-level analysis without parent links.
     assignment: ast.stmt | None = None
-    _open_functions: list[tuple[int, int, str]] = field(default_factory=list)
+    _open_definitions: list[tuple[int, int, str]] = field(default_factory=list)
 
     # --- name resolution -------------------------------------------------------------
     def qualname(self, node: ast.AST) -> str | None:
@@ -366,8 +366,7 @@ class FileContext:
 
     def note_parameters(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """Track annotated parameters: `def clean(df: pd.DataFrame)` types `df`; remember the function's span."""
-        self._close_functions(node.lineno)
-        self._open_functions.append((node.lineno, node.end_lineno or node.lineno, node.name))
+        self._open_definition(node)
         args = node.args
         for arg in [*args.posonlyargs, *args.args, *args.kwonlyargs]:
             if arg.annotation is not None:
@@ -377,23 +376,26 @@ class FileContext:
 
     def note_class(self, node: ast.ClassDef) -> None:
         """Remember a class's span (its methods' code is inside it) and its name."""
-        self._close_functions(node.lineno)
-        self._open_functions.append((node.lineno, node.end_lineno or node.lineno, node.name))
+        self._open_definition(node)
         self.local_classes.add(node.name)
 
     def enclosing_definitions(self, line: int) -> list[str]:
         """Names of the functions and classes whose body holds ``line``, outermost first.
 
         Asked at the node the walk stands on: the walk goes in source order, so functions that
-        ended before ``line`` are closed for good (a stack, not a scan of every function).
+        ended before ``line`` are closed for good (a stack, not a scan of every definition).
         """
-        self._close_functions(line)
-        return [name for start, _end, name in self._open_functions if start <= line]
+        self._close_definitions(line)
+        return [name for start, _end, name in self._open_definitions if start <= line]
 
-    def _close_functions(self, line: int) -> None:
-        open_functions = self._open_functions
-        while open_functions and open_functions[-1][1] < line:
-            open_functions.pop()
+    def _open_definition(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self._close_definitions(node.lineno)
+        self._open_definitions.append((node.lineno, node.end_lineno or node.lineno, node.name))
+
+    def _close_definitions(self, line: int) -> None:
+        open_definitions = self._open_definitions
+        while open_definitions and open_definitions[-1][1] < line:
+            open_definitions.pop()
 
     def note_assignment(self, node: ast.Assign | ast.AnnAssign) -> None:
         """Track `x = Constructor(...)` so later `x.method()` resolves."""

@@ -22,7 +22,11 @@ from proofolio.detectors.base import (
     FileDetector,
     dotted,
 )
-from proofolio.detectors.support import is_prediction_call, plots_model_results
+from proofolio.detectors.support import (
+    is_prediction_call,
+    names_predictions,
+    plots_model_results,
+)
 from proofolio.models import Confidence
 
 CATALOG_RESOURCE = "catalog.toml"
@@ -49,7 +53,12 @@ class CatalogRow:
     not_on_training_data: bool = False  # nor a call whose data arguments are all training data (`clf.score(X_train, y_train)`)
     # names (globs) that do not count in a file importing one of the packages: Conv2d is no vision in an audio file
     unless_imported: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (packages, names)
-    rules: bool = False  # whether any of the four rules above is set (most rows: none to check)
+
+    @property
+    def rules(self) -> bool:
+        """Whether any rule above is set (most rows: none to check)."""
+        return bool(self.not_model_results or self.not_in_data_changes or self.not_after
+                    or self.not_on_training_data or self.unless_imported[0])
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -144,8 +153,6 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         not_after=frozenset(_strings(raw, "not_after")),
         not_on_training_data=bool(raw.get("not_on_training_data", False)),
         unless_imported=_unless_imported(raw.get("unless_imported")),
-        rules=bool(raw.get("not_model_results") or raw.get("not_in_data_changes") or raw.get("not_after")
-                   or raw.get("not_on_training_data") or raw.get("unless_imported")),
     )
 
 
@@ -265,13 +272,11 @@ def _on_predictions(func: ast.expr) -> bool:
     if is_prediction_call(receiver):
         return True
     name = dotted(receiver)
-    return name is not None and bool(_PREDICTION_PARTS & set(name.rsplit(".", 1)[-1].lower().split("_")))
+    return name is not None and names_predictions(name.rsplit(".", 1)[-1])
 
 
 _TRAINING = re.compile(r"train", re.IGNORECASE)
-# Whole parts of a name that hold a model's output (`y_pred`, `test_preds`, `y_hat`, `proba`): not `predictors`
-_PREDICTION_PARTS = frozenset({"pred", "preds", "prediction", "predictions", "predicted", "yhat", "hat", "proba",
-                               "probas", "prob", "probs", "probabilities", "logits"})
+
 # Functions whose work is changing data, not looking at it: a transformer's fit/transform, imputers, cleaners.
 _DATA_CHANGING_FUNCTION = re.compile(r"^_*(fit|transform|inverse_transform|encode|impute|fill|clean|preprocess|prepare|prep)",
                                      re.IGNORECASE)

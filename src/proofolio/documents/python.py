@@ -13,6 +13,7 @@ from proofolio.documents.base import DocumentProblem
 _PY2_PRINT_TO = re.compile(r"^(\s*)print\s*>>\s*([^,]+),\s*(.*?)\s*$")
 _PY2_PRINT = re.compile(r"^(\s*)print\s+(?![\s(=>]|$)(.*?)(\s*#.*)?$")
 _PY2_PRINT_BARE = re.compile(r"^(\s*)print\s*$")
+PYTHON2_NOTE = "Python 2 syntax: read through a print/except rewrite, lines unchanged"
 _PY2_EXCEPT = re.compile(r"^(\s*except\s+[\w.()\s,]+?)\s*,\s*(\w+)\s*:")
 
 
@@ -62,26 +63,21 @@ def parse_python(source: str, path: str) -> tuple[ast.Module | None, list[Docume
             except (SyntaxError, ValueError, RecursionError, MemoryError):
                 pass
             else:
-                note = DocumentProblem(
-                    "python2", "Python 2 syntax: read through a print/except rewrite, lines unchanged"
-                )
-                return tree, [note], True
+                return tree, [DocumentProblem("python2", PYTHON2_NOTE)], True
         reason = f"syntax error: {exc.msg} (line {exc.lineno})"
         # one candidate (the budget is the file's, not each try's): the rewrite when there is one, as
         # it only touches lines that do not parse in Python 3, and repairs them
-        for candidate, python2 in ((rewritten, True),) if rewritten is not None else ((source, False),):
-            salvaged = salvage(candidate, path)
-            if salvaged is not None:
-                tree, blanked, unescaped = salvaged
-                shown = ", ".join(map(str, blanked[:10])) + (f" and {len(blanked) - 10} more" if len(blanked) > 10 else "")
-                repairs = ['escaped triple quotes (\\"\\"\\") read as quotes'] if unescaped else []
-                if blanked:
-                    repairs.append(f"{len(blanked)} line(s) blanked: {shown}")
-                message = f"{reason}; analysed with {' and '.join(repairs)}"
-                problems = [DocumentProblem("syntax-error-recovered", message, line=exc.lineno)]
-                if python2:
-                    problems.append(DocumentProblem("python2", "Python 2 syntax: read through a print/except rewrite, lines unchanged"))
-                return tree, problems, python2
+        python2 = rewritten is not None
+        salvaged = salvage(rewritten if rewritten is not None else source, path)
+        if salvaged is not None:
+            tree, blanked, unescaped = salvaged
+            shown = ", ".join(map(str, blanked[:10])) + (f" and {len(blanked) - 10} more" if len(blanked) > 10 else "")
+            repairs = ['escaped triple quotes (\\"\\"\\") read as quotes'] if unescaped else []
+            if blanked:
+                repairs.append(f"{len(blanked)} line(s) blanked: {shown}")
+            message = f"{reason}; analysed with {' and '.join(repairs)}"
+            problems = [DocumentProblem("syntax-error-recovered", message, line=exc.lineno)]
+            return tree, [*problems, DocumentProblem("python2", PYTHON2_NOTE)] if python2 else problems, python2
         return None, [DocumentProblem("syntax-error", reason, line=exc.lineno)], False
     except ValueError as exc:  # e.g. NUL bytes
         return None, [DocumentProblem("unparseable", f"cannot parse: {exc}")], False

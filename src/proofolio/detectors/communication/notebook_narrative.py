@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.support import cell_span
 from proofolio.documents.base import CodeCell
 from proofolio.models import Confidence
 
@@ -115,7 +116,7 @@ def _empty_share(ctx: FileContext, cells: Sequence[CodeCell]) -> float:
     lines = ctx.document.lines
     empty = 0
     for cell in cells:
-        body = lines[cell.first_line - 1 : cell.first_line - 1 + cell.line_count]
-        if not any(line.strip() and not line.lstrip().startswith("#") for line in body):
+        first, last = cell_span(ctx.document, cell)
+        if not any(line.strip() and not line.lstrip().startswith("#") for line in lines[first - 1 : last]):
             empty += 1
     return empty / len(cells)

@@ -89,6 +89,7 @@ Copyright (c) 2024 ...
             declared = declared_license(repo.read_text(path))
             if declared is not None:
                 line, text, name = declared
-                values = (("license", license_kind(name) if license_kind(name) != "other" else name), ("declared_in", path))
+                kind = license_kind(name)
+                values = (("license", name if kind == "other" else kind), ("declared_in", path))
                 repo.emit(self.meta, path, line, text, Confidence.MEDIUM, values)
                 return

@@ -6,6 +6,7 @@ import ast
 import re
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector, dotted
+from proofolio.detectors.support import bounded_walk
 from proofolio.models import Confidence
 
 _BINNING = frozenset({"pandas.cut", "pandas.qcut"})
@@ -22,7 +23,6 @@ _FRAME_MEMBERS = frozenset({
 # Calls after a derivation that keep its values: np.log(df.x).copy(), (df.a > 0).astype(int)
 _KEEPING = frozenset({"copy", "astype", "round", "to_numpy", "clip"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.Mod)
-MAX_SCAN = 200  # nodes of a value looked at
 
 
 def _column_of(node: ast.AST) -> tuple[str, str] | None:
@@ -136,9 +136,7 @@ df["Title"] = df["Name"].str.extract(r" ([A-Za-z]+)\\.")   # detected
     def _columns(value: ast.AST, frame: str) -> set[tuple[str, str]]:
         """The columns the value reads: `<any frame>["col"]`, and `frame.col` of the frame assigned to."""
         found: set[tuple[str, str]] = set()
-        for seen, node in enumerate(ast.walk(value)):
-            if seen > MAX_SCAN:
-                break
+        for node in bounded_walk([value]):
             column = _column_of(node)
             if column is not None:
                 found.add(column)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from proofolio.documents.base import CodeCell, Document
 
@@ -45,7 +45,18 @@ _PREDICTION_NAME = re.compile(r"pred|y_?hat|^outs?$|outputs?$|logits?|forecast|g
 
 
 def looks_like_prediction_name(name: str) -> bool:
+    """Loose: a name compared with labels (`ypred == y`, `outputs.argmax(1) == y`) is read generously."""
     return bool(_PREDICTION_NAME.search(name))
+
+
+# Whole parts of a name that hold a model's output (`y_pred`, `test_preds`, `y_hat`, `proba`), not `predictors`
+_PREDICTION_PARTS = frozenset({"pred", "preds", "prediction", "predictions", "predicted", "yhat", "hat", "proba",
+                               "probas", "prob", "probs", "probabilities", "logits"})
+
+
+def names_predictions(name: str) -> bool:
+    """Strict: a variable whose methods would otherwise count as data preparation must say so in a whole part."""
+    return bool(_PREDICTION_PARTS & set(name.lower().split("_")))
 
 
 def is_prediction_call(node: ast.AST) -> bool:
@@ -68,15 +79,20 @@ _MODEL_RESULT = re.compile(
 ARGUMENT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a call on a long literal list stops early)
 
 
-def argument_nodes(call: ast.Call, limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator[ast.AST]:
-    """The nodes of a call's arguments, positional and keyword, the first ``limit`` only."""
+def bounded_walk(roots: Iterable[ast.AST], limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator[ast.AST]:
+    """The nodes under ``roots`` (ast.walk of each), the first ``limit`` only: hostile code cannot make a scan long."""
     seen = 0
-    for argument in [*call.args, *(k.value for k in call.keywords)]:
-        for node in ast.walk(argument):
+    for root in roots:
+        for node in ast.walk(root):
             seen += 1
             if seen > limit:
                 return
             yield node
+
+
+def argument_nodes(call: ast.Call, limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator[ast.AST]:
+    """The nodes of a call's arguments, positional and keyword, the first ``limit`` only."""
+    return bounded_walk([*call.args, *(k.value for k in call.keywords)], limit)
 
 
 def plots_model_results(call: ast.Call) -> bool:
