@@ -238,7 +238,7 @@ def answer_probes(path: str, data: bytes, probes: Sequence[TextProbe]) -> frozen
 
     None when one raised: the repository detector then reads the file and meets the error itself.
     """
-    asked = [probe for probe in probes if path.endswith(probe.suffixes)]
+    asked = [probe for probe in probes if probe.asks(path)]
     if not asked:
         return frozenset()
     from proofolio.detectors.base import READ_TEXT_LIMIT

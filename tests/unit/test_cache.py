@@ -289,6 +289,19 @@ def test_a_probe_that_raises_leaves_the_question_to_the_repository_detector() ->
     assert answer_probes("a.py", b"seed", (fine, TextProbe(broken, (".py",)))) is None
 
 
+
+def test_a_probe_narrowed_to_some_paths_is_asked_of_those_only() -> None:
+    """LOOKS_LIKE_TESTS matters at test paths alone: other modules never pay for its scans, and
+    the repository context reads a file itself when the file pass did not ask there."""
+    from proofolio.detectors.engineering.tests import LOOKS_LIKE_TESTS
+    from proofolio.filework import answer_probes
+
+    text = b"import pytest\n\ndef test_fit():\n    assert True\n"
+    assert answer_probes("tests/test_fit.py", text, (LOOKS_LIKE_TESTS,)) == {LOOKS_LIKE_TESTS.key}
+    assert answer_probes("src/fit.py", text, (LOOKS_LIKE_TESTS,)) == frozenset()
+    assert answer_probes("tests/test_run.py", b"print(1)\n", (LOOKS_LIKE_TESTS,)) == frozenset()
+    assert LOOKS_LIKE_TESTS.asks("test_fit.py") and not LOOKS_LIKE_TESTS.asks("src/fit.py")
+
 def _damaged_cache(tmp_path: Path) -> Path:
     """A cache of 400 rows, every page but the header and schema pages scribbled over: opening works, reading the rows fails."""
     db = tmp_path / "results.sqlite"

@@ -560,10 +560,17 @@ class TextProbe:
     The file pass answers it for every file it reads (with these suffixes), in the worker that
     already holds the bytes, so the detector does not read every module of a project again.
     ``check`` must be a pure function of the text: its answer is cached with the file's result.
+    ``where``, when given, narrows the files asked to the paths the detector reads at all (the
+    question is then never paid for on every other module).
     """
 
     check: Callable[[str], bool]
     suffixes: tuple[str, ...]
+    where: Callable[[str], bool] | None = None
+
+    def asks(self, path: str) -> bool:
+        """Whether the file pass answers this probe for ``path``."""
+        return path.endswith(self.suffixes) and (self.where is None or self.where(path))
 
     @property
     def key(self) -> str:
@@ -600,7 +607,7 @@ class RepoContext:
     def _answered(self, path: str, probe: TextProbe) -> bool | None:
         """The file pass's answer to ``probe`` for ``path``; None when it was not asked there."""
         known = self.probed.get(path)
-        if known is None or not path.endswith(probe.suffixes):
+        if known is None or not probe.asks(path):
             return None
         return probe.key in known
 
