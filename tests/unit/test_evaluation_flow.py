@@ -282,3 +282,20 @@ def test_lines_named_in_values_are_cell_lines_in_notebooks() -> None:
         assert len(leak) == 1
         found[document.path] = (leak[0].location.cell, leak[0].location.line, leak[0].value("split_line"), leak[0].value("split_cell"))
     assert found == {"n.ipynb": (1, 1, "3", "2"), "m.py": (None, 4, "8", None)}
+
+
+def test_a_cut_of_shuffled_rows_is_said_to_be_a_random_hold_out() -> None:
+    """EVAL-holdout-slices claims a time-ordered split unless the rows were shuffled first (then order=shuffled)."""
+    source = textwrap.dedent("""
+        import random
+        names = ["a", "b"]
+        random.shuffle(names)
+        train, test = series[:80], series[80:]
+        random.shuffle(rows)
+        train_rows, test_rows = rows[:80], rows[80:]
+        df = df.sample(frac=1).reset_index(drop=True)
+        train_df, test_df = df.iloc[:80], df.iloc[80:]
+    """).lstrip("\n")
+    evidence, _ = detect_file(read_document("a.py", source.encode()), REGISTRY.file_detectors(), "r", None)
+    found = [(e.location.line, e.value("sliced"), e.value("order")) for e in evidence if e.detector == "EVAL-holdout-slices"]
+    assert found == [(4, "series", None), (6, "rows", "shuffled"), (8, "df", "shuffled")]

@@ -21,6 +21,8 @@ from proofolio.documents.magics import _MAYBE_IPYTHON, _may_be_ipython, neutrali
         ("df?", "pass"),
         ("??df.merge", "pass"),
         ("!pip install a \\\n    b \\\n    c\nx = 1", "pass\n\n\nx = 1"),
+        ("pip install nltk\nimport nltk", "pass\nimport nltk"),  # automagic: IPython runs it without `%`
+        ("if gpu:\n    conda install -y xgboost", "if gpu:\n    pass"),
     ],
 )
 def test_ipython_lines_become_parseable_with_same_line_count(cell: str, expected: str) -> None:
@@ -72,6 +74,8 @@ def test_shortcut_answers_what_its_regex_would(text: str) -> None:
     ("files =\t!ls", True),
     ("%%time", True),
     ("df.head()?", True),
+    ("pip install nltk", True),
+    ("pipeline = make_pipeline(scaler)\ninstall_dir = 'x'", False),  # a name starting with pip, a word install
 ])
 def test_shortcut_near_misses(text: str, expected: bool) -> None:
     assert _may_be_ipython(text) is expected

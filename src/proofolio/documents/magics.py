@@ -3,6 +3,7 @@
 Each IPython-only line is replaced by ``pass`` at its own indentation (deleting it would
 leave empty ``if``/``try`` blocks), and ``x = !cmd`` / ``x = %magic`` by ``x = None``; a
 timing magic keeps the statement it times (``%time clf.fit(X, y)`` is ``clf.fit(X, y)``).
+Automagic package commands (``pip install x`` without ``%``) are IPython lines too.
 Line numbers never change, so the notebook's line → cell map stays exact. A line that
 starts with ``%`` inside an open bracket or after a backslash is a modulo continuation,
 not a magic, and is kept.
@@ -30,10 +31,14 @@ _LINE_MAGIC = re.compile(r"^(\s*)%(\w+)(.*)$")
 _ASSIGN_MAGIC = re.compile(r"^(\s*[A-Za-z_][\w.,\s\[\]]*?=\s*)[!%].*$")
 _HELP_LINE = re.compile(r"^\s*(\?\??[\w.]+|[\w.]+\?\??)\s*$")
 _CELL_MAGIC = re.compile(r"^\s*%%(\w+)")
-# Anything that could be IPython syntax: a line starting with ! or %, `= !`/`= %`, or a `?`.
+# IPython's automagic runs `pip install x` without its `%` (Colab notebooks are full of it); as
+# Python it is a syntax error that would cost the whole cell.
+_AUTOMAGIC_TEXT = r"^\s*(?:pip3?|conda|mamba)\s+(?:un)?install\b"
+_AUTOMAGIC = re.compile(_AUTOMAGIC_TEXT, re.MULTILINE)
+# Anything that could be IPython syntax: a line starting with ! or %, `= !`/`= %`, a `?`, or an automagic install.
 # Most cells have none, and are returned as they are without the line-by-line pass.
 # `_may_be_ipython` answers what this search would, without running it at every character.
-_MAYBE_IPYTHON = re.compile(r"^\s*[!%]|=\s*[!%]|\?", re.MULTILINE)
+_MAYBE_IPYTHON = re.compile(r"^\s*[!%]|=\s*[!%]|\?|" + _AUTOMAGIC_TEXT, re.MULTILINE)
 _BANG_OR_PERCENT = re.compile(r"[!%]")
 
 
@@ -71,7 +76,7 @@ def _is_ipython_line(stripped: str) -> bool:
         return False
     if stripped[0] in "!%":
         return True
-    return bool(_HELP_LINE.match(stripped))
+    return bool(_HELP_LINE.match(stripped) or (stripped[0] in "pcm" and _AUTOMAGIC.match(stripped)))
 
 
 def neutralise_cell(source: str) -> tuple[str, bool]:
@@ -94,6 +99,8 @@ def _may_be_ipython(source: str) -> bool:
     to a ``=``. Each whitespace run is scanned once, so this stays linear.
     """
     if "?" in source:
+        return True
+    if "install" in source and _AUTOMAGIC.search(source):
         return True
     if "!" not in source and "%" not in source:
         return False

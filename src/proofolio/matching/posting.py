@@ -16,6 +16,7 @@ __all__ = ["PostingError", "html_to_text", "read_posting"]
 
 MAX_BYTES = 2_000_000
 _BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "footer", "hr", "dt", "dd"}
+_MARKERS = {"li": "\n- ", **{f"h{n}": "\n# " for n in range(1, 7)}}
 _HIDDEN = {"script", "style", "template", "noscript", "head", "title"}
 # Tags that sit inside a word without a gap (`<b>Py</b>Torch` is rare; `<td>`/`<span>` chips are not).
 _INLINE = {"b", "strong", "i", "em", "u", "a", "code", "sub", "sup", "mark", "small", "abbr"}
@@ -40,7 +41,9 @@ class _TextExtractor(HTMLParser):
         if tag in _HIDDEN:
             self.hidden += 1
         elif tag in _BLOCKS:
-            self.parts.append("\n")
+            # list items and headings keep their role as text does ("- ", "# "): a short `<li>` such as
+            # "Experience with Spark" stays an item of its section, never the heading of another
+            self.parts.append(_MARKERS.get(tag, "\n"))
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
@@ -81,9 +84,9 @@ def _stripped(html_text: str) -> str:
 
 
 def _tidy(text: str) -> str:
-    """One block per line, runs of white space as one space, no empty lines."""
+    """One block per line, runs of white space as one space, no empty lines (nor bare markers)."""
     lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line and line not in ("-", "#"))
 
 
 def _looks_like_html(name: str, text: str) -> bool:

@@ -19,7 +19,7 @@ from proofolio.reporters.markdown import LEVEL_TEXT
 
 __all__ = ["coverage_to_dict", "render_coverage_json", "render_coverage_markdown", "render_coverage_terminal"]
 
-STATUS_STYLE = {"covered": "green", "partial": "yellow", "gap": "red"}
+STATUS_STYLE = {"covered": "green", "partial": "yellow", "gap": "red", "not assessed": "dim"}
 
 
 def _level(row: CoverageRow) -> str:
@@ -31,9 +31,11 @@ def _level(row: CoverageRow) -> str:
 
 def _summary(c: Coverage) -> str:
     n = c.counts()
-    required = n["covered"] + n["partial"] + n["gap"]
+    required = n["covered"] + n["partial"] + n["gap"] + n["not_assessed"]
     gaps = "1 gap" if n["gap"] == 1 else f"{n['gap']} gaps"
     text = f"{required} requirement{'' if required == 1 else 's'}: {n['covered']} covered, {n['partial']} partial, {gaps}"
+    if n["not_assessed"]:
+        text += f", {n['not_assessed']} not assessed (proofolio cannot see {'it' if n['not_assessed'] == 1 else 'them'} in code)"
     if n["nice_to_have"]:
         text += f"; and {n['nice_to_have']} nice to have, {n['nice_to_have_covered']} of them covered"
     return text
@@ -98,6 +100,7 @@ def coverage_to_dict(c: Coverage) -> dict[str, Any]:
                 "posting_line": r.requirement.line,
                 "mentions": r.requirement.count,
                 "required": r.requirement.required,
+                "alternatives": [m.label for m in r.requirement.alternatives],
                 "skill": r.requirement.skill,
                 "skill_name": r.skill_name,
                 "level": r.level.value if r.level else None,

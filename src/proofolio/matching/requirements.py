@@ -7,8 +7,13 @@ is more specific. Boundaries are letters, digits, ``_`` and ``&``, so "R" never 
 "Research", "R&D" or "HR". Typographic dashes and non-breaking spaces count as "-" and " ".
 
 Each requirement is *required* unless every mention of it stands under a nice-to-have heading
-("Preferred qualifications", "Bonus points", "Nice to have:") or in a sentence that says so
-("... is a plus", "ideally ...").
+("Preferred qualifications", "Bonus points", "Nice to have:") or in the part of a sentence that
+says so ("Kafka is a plus", "Python, ideally with FastAPI", "(PyTorch preferred)"). Words under
+a heading about the company, its benefits or legal notices ("About us", "What we offer",
+"Equal opportunity") and in such sentences are no requirements at all. Alternatives ("Python or
+R", "PyTorch, TensorFlow or JAX") are one requirement, met by any of them. The skills' own
+generic words ("production", "machine learning") are one requirement per skill, and none where
+the same sentence names a technology of that skill ("machine learning with scikit-learn").
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from proofolio.matching.vocabulary import Term
@@ -27,13 +32,14 @@ __all__ = ["Requirement", "alias_pattern", "find_requirements"]
 
 @dataclass(frozen=True, slots=True)
 class Requirement:
-    label: str  # the vocabulary term's name, or the taxonomy word that matched
+    label: str  # the vocabulary term's name, the taxonomy word that matched, or "A, B or C"
     skill: str  # taxonomy skill id
     found: str  # the posting's own words at the first match
     line: int  # 1-based line of the first match in the posting
     count: int  # how many times the posting mentions it
     term: Term | None  # None when it came from the taxonomy's names/synonyms
     required: bool = True  # False when every mention is a nice-to-have
+    alternatives: tuple[Requirement, ...] = ()  # "A or B": every member, any of which meets it
 
 
 @cache
@@ -79,32 +85,71 @@ _TYPOGRAPHY = str.maketrans({c: "-" for c in "\u00ad\u2010\u2011\u2012\u2013\u20
 _NOT_AFTER: dict[str, tuple[str, ...]] = {
     "modeling": ("data", "dimensional", "financial", "3d", "threat", "business", "process"),
     "modelling": ("data", "dimensional", "financial", "3d", "threat", "business", "process"),
+    "evaluation": ("performance", "annual", "employee", "self", "salary"),  # a benefit, not model evaluation
 }
 # A heading that opens a nice-to-have section ("Preferred qualifications", "Bonus points", "Ideal:").
 _PREFERRED_HEADING = re.compile(
-    r"nice[\s-]to[\s-]have|good[\s-]to[\s-]have|\bpreferred\b|\bbonus\b|\bpluses\b|\bideal(?:ly)?\b|"
-    r"\bdesir(?:able|ed)\b|\boptional\b|\bplus\b|extra credit",
+    r"nice[\s-]to[\s-]have|good[\s-]to[\s-]have|great[\s-]to[\s-]have|\bpreferred\b|\bbonus\b|\bpluses\b|"
+    r"\bideal(?:ly)?\b|\bdesir(?:able|ed)\b|\boptional\b|\bplus\b|extra credit|love to see|even better|"
+    r"stand out|would be nice",
     re.IGNORECASE,
 )
-# A sentence that says what it names is optional ("... is a plus", "ideally ..."); narrower than a
+# A heading over words that are no requirements: the company, what it offers, legal notices.
+# "About the role", "About you" and "About the job" describe the work and stay.
+_BOILERPLATE_HEADING = re.compile(
+    r"\babout\b(?!\s+(?:the\s+|this\s+|your\s+)?(?:role|job|position|opportunity|you|work)\b)|who we are|"
+    r"\bour (?:story|mission|values|culture|company|clients|benefits|commitment|offer)|what we offer|we offer|"
+    r"in it for you|why (?:join|work)|life at|working at|\bbenefits\b|\bperks\b|compensation|\bsalary\b|"
+    r"equal (?:employment )?opportunit|\beeo\b|diversity|inclusion|accommodation|how to apply|"
+    r"application process|hiring process|interview process|\bfraud (?:alert|notice|warning)|recruit\w* fraud|"
+    r"\bprivacy\b|disclaimer",
+    re.IGNORECASE,
+)
+# Sentences of a legal notice anywhere in a posting: no requirement is stated in them.
+_BOILERPLATE_SENTENCE = re.compile(
+    r"equal (?:employment )?opportunit|without regard to|recruit\w* fraud|\bnever ask\b|reasonable accommodation|"
+    r"e-verify|protected veteran|\bbeware\b",
+    re.IGNORECASE,
+)
+# What says the part of a sentence it stands in is optional ("... is a plus"); narrower than a
 # heading: "this role is ideal for", "take advantage of" or "annual bonus" say nothing of the kind.
+# "You do not need Spark; we will teach you" says it is not needed either.
 _PREFERRED_SENTENCE = re.compile(
     r"nice[\s-]to[\s-]have|good[\s-]to[\s-]have|\bpreferred\b|\bbonus points?\b|\b(?:is|are) a bonus\b|"
-    r"\bideally\b|\bdesirable\b|\boptional\b|\b(?:an|added) advantage\b|\badvantageous\b|"
-    r"would be (?:great|nice)|\bbeneficial\b|\b(?:is|are|as|a|big|huge) plus\b|not required",
+    r"\bideally\b|\bpreferably\b|\boptionally\b|\bdesirable\b|\boptional\b|\b(?:an|added) advantage\b|"
+    r"\badvantageous\b|would be (?:great|nice)|\bbeneficial\b|\b(?:is|are|as|a|big|huge) plus\b|not required|"
+    r"\b(?:do not|don't|won't|will not) need\b|\bnot (?:necessary|needed|expected)\b|\bno prior\b|"
+    r"(?:we|we'll|we will) (?:will )?teach\b|\bwill be trained\b",
     re.IGNORECASE,
 )
+# Cues that make only what follows them optional: "3+ years of Python, ideally with FastAPI".
+_LEADING_CUE = re.compile(r"ideally|preferably|optionally", re.IGNORECASE)
+# Where a clause starts inside a sentence, for a cue that closes it: "Python is required, but Spark is a plus".
+_CLAUSE_BREAK = re.compile(r";|\bbut\b|,\s*(?:while|whereas)\b|\brequired\b,?", re.IGNORECASE)
+_PARENTHESIS = re.compile(r"\([^()\n]{0,200}\)")
 _HEADING_WORDS = re.compile(
     r"requirements?|qualifications?|responsibilit|must[\s-]have|required|what you|who you|you will|you'll|"
-    r"about|skills|experience|role|offer|benefits|perks|nice[\s-]to[\s-]have|preferred|bonus|ideal|desir",
+    r"about|skills|experience|role|offer|benefits|perks|nice[\s-]to[\s-]have|preferred|bonus|ideal|desir|"
+    r"\bplus\b|love to see|even better|stand out|who we are|why join|life at|compensation|salary|"
+    r"equal|\beeo\b|diversity|fraud|how to apply|privacy",
+    re.IGNORECASE,
+)
+# A line that asks for something rather than titling a section: "Experience optimizing algorithms for CUDA".
+_ITEM_WORDING = re.compile(
+    r"\b(?:experience|knowledge|familiarity|proficiency|expertise|exposure|background|skills?)\s+"
+    r"(?:with|in|of|using|to|on|building|developing|designing|deploying|working|optimi[sz]ing|writing)\b",
     re.IGNORECASE,
 )
 _LIST_ITEM = re.compile(r"(?:[-•*·▪–]|\d+[.)])\s")
 _SENTENCE_END = re.compile(r"[.;!?](?:\s|$|(?=[A-Z]))|\n")  # "growth.We are" (text pasted without spaces)
 
 
-def _is_heading(line: str) -> bool:
-    """A section heading: Markdown `#`, a short line ending in `:`, or a short title naming a section."""
+def _is_heading(line: str, names_term: bool = False) -> bool:
+    """A section heading: Markdown `#`, a short line ending in `:`, or a short title naming a section.
+
+    A short line naming a technology, or worded as a request ("Experience with Spark"), is an
+    item of a list written without bullets (every HTML `<li>`, plain-text postings), not a title.
+    """
     stripped = line.strip()
     if not stripped or _LIST_ITEM.match(stripped):
         return False  # a list item, however short
@@ -113,32 +158,95 @@ def _is_heading(line: str) -> bool:
         return True
     if stripped.endswith(":") and len(stripped) <= 80:
         return True
+    if names_term or _ITEM_WORDING.search(stripped):
+        return False
     return len(stripped.split()) <= 6 and not stripped.endswith(".") and bool(_HEADING_WORDS.search(stripped))
 
 
-def preferred_spans(text: str) -> list[tuple[int, int]]:
-    """Character ranges of nice-to-have text: sections under such a heading, and sentences that say so."""
-    spans: list[tuple[int, int]] = []
-    position, section_start, after_blank = 0, None, False
-    for line in text.splitlines(keepends=True):
-        heading = _is_heading(line)
-        # a paragraph of prose after a blank line ends a list of nice-to-haves ("Send us your GitHub ...")
-        closing = after_blank and section_start is not None and len(line.split()) >= 8 and not _LIST_ITEM.match(line.strip())
-        if heading or closing:
-            if section_start is not None:
-                spans.append((section_start, position))
-            section_start = position if heading and _PREFERRED_HEADING.search(line) else None
-        after_blank = not line.strip()
-        position += len(line)
-    if section_start is not None:
-        spans.append((section_start, position))
-    start = 0
+def _looks_like_title(line: str) -> bool:
+    """A short line without closing punctuation that is no list item: a heading by its shape alone."""
+    stripped = line.strip().strip("*_").strip()
+    return (0 < len(stripped.split()) <= 5 and not _LIST_ITEM.match(line.strip())
+            and stripped[-1] not in ".,;!?" and stripped[0].isupper())
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
     for end_match in [*_SENTENCE_END.finditer(text), None]:
         end = end_match.end() if end_match else len(text)
-        if end > start and _PREFERRED_SENTENCE.search(text, start, end):
+        if end > start:
             spans.append((start, end))
         start = end
     return spans
+
+
+def _optional_part(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The part of one sentence its nice-to-have cues cover.
+
+    A cue in parentheses covers the parenthesis ("or JAX (PyTorch preferred)"); "ideally" and
+    "preferably" cover what follows them; any other cue covers its clause, from the clause's start
+    (the sentence's, or after "; " / "but" / "required,") to the sentence's end.
+    """
+    spans: list[tuple[int, int]] = []
+    inside: list[tuple[int, int]] = []
+    for paren in _PARENTHESIS.finditer(text, start, end):
+        inside.append(paren.span())
+        if _PREFERRED_SENTENCE.search(paren.group()):
+            spans.append(paren.span())
+    for cue in _PREFERRED_SENTENCE.finditer(text, start, end):
+        if any(a <= cue.start() < b for a, b in inside):
+            continue
+        if _LEADING_CUE.fullmatch(cue.group()):
+            spans.append((cue.start(), end))
+            continue
+        clause = start
+        for brk in _CLAUSE_BREAK.finditer(text, start, cue.start()):
+            clause = brk.end()
+        spans.append((clause, end))
+    return spans
+
+
+def section_spans(text: str, names_term: bytearray | None = None) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character ranges of (nice-to-have text, boilerplate text).
+
+    Nice to have: sections under such a heading, and the parts of sentences that say so.
+    Boilerplate: sections under a heading about the company, its offer or legal notices, and
+    the sentences of a legal notice. ``names_term`` marks the characters of matched terms.
+    """
+    preferred: list[tuple[int, int]] = []
+    boilerplate: list[tuple[int, int]] = []
+    position, section_start, section_kind, after_blank = 0, None, "", False
+    for line in text.splitlines(keepends=True):
+        heading = _is_heading(line, names_term is not None and any(names_term[position : position + len(line)]))
+        # a paragraph of prose after a blank line ends a list of nice-to-haves ("Send us your GitHub ...")
+        closing = (after_blank and section_kind == "preferred" and len(line.split()) >= 8
+                   and not _LIST_ITEM.match(line.strip()))
+        # what the company says of itself ends at any short title ("Your work", "You bring"): dropping
+        # the words of a requirements section would be worse than keeping a line of boilerplate
+        closing = closing or (section_kind == "boilerplate" and _looks_like_title(line))
+        if heading or closing:
+            if section_start is not None:
+                (preferred if section_kind == "preferred" else boilerplate).append((section_start, position))
+            section_start, section_kind = None, ""
+            if heading and _BOILERPLATE_HEADING.search(line):
+                section_start, section_kind = position, "boilerplate"
+            elif heading and _PREFERRED_HEADING.search(line):
+                section_start, section_kind = position, "preferred"
+        after_blank = not line.strip()
+        position += len(line)
+    if section_start is not None:
+        (preferred if section_kind == "preferred" else boilerplate).append((section_start, position))
+    for start, end in _sentences(text):
+        if _BOILERPLATE_SENTENCE.search(text, start, end):
+            boilerplate.append((start, end))
+        elif _PREFERRED_SENTENCE.search(text, start, end):
+            preferred += _optional_part(text, start, end)
+    return preferred, boilerplate
+
+
+def preferred_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of nice-to-have text (see section_spans)."""
+    return section_spans(text)[0]
 
 
 @cache
@@ -156,6 +264,65 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+# Between two alternatives: "PyTorch, TensorFlow or JAX", "Python and/or R", "TensorFlow/PyTorch".
+_JOIN = re.compile(r"[ \t]*(?:,[ \t]*(?:and/or[ \t]+|or[ \t]+)?|[ \t](?:and/)?or[ \t]+|/)[ \t]*", re.IGNORECASE)
+_OR_SIMILAR = re.compile(r",?[ \t]+or[ \t]+(?:a[ \t]+)?(?:similar|equivalent|comparable|other|another|related)\b", re.IGNORECASE)
+
+
+class _Spans:
+    """Merged character ranges, asked whether a position falls inside one (by bisection)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = _merged(spans)
+        self.starts = [start for start, _ in self.spans]
+
+    def __contains__(self, position: int) -> bool:
+        at = bisect.bisect_right(self.starts, position) - 1
+        return at >= 0 and position < self.spans[at][1]
+
+
+def _without_generic_words(kept: list[tuple[int, int, _Word]], text: str) -> list[tuple[int, int, _Word]]:
+    """A skill's own word where the same sentence names a technology of that skill says nothing more:
+    "machine learning models with scikit-learn" is the scikit-learn requirement."""
+    sentences = _sentences(text)
+    starts = [s for s, _ in sentences]
+
+    def sentence_of(position: int) -> int:
+        return bisect.bisect_right(starts, position) - 1
+
+    named = {(sentence_of(start), word.skill) for start, _, word in kept if word.term is not None}
+    return [(start, end, word) for start, end, word in kept
+            if word.term is not None or (sentence_of(start), word.skill) not in named]
+
+
+def _alternative_groups(kept: list[tuple[int, int, _Word]], text: str) -> list[list[int]]:
+    """Runs of kept matches (indexes) that name alternatives: joined by "or" (a list ending in
+    "or X", or followed by "or similar"), or by "/" between technologies of one skill."""
+    groups: list[list[int]] = []
+    run: list[int] = []
+    joins: list[str] = []
+
+    def close() -> None:
+        if len(run) >= 2 and len({(kept[i][2].skill, kept[i][2].label) for i in run}) >= 2:
+            after = kept[run[-1]][1]
+            said_or = any("or" in j.lower().split() or "and/or" in j.lower() for j in joins)
+            one_skill = len({kept[i][2].skill for i in run}) == 1
+            if said_or or _OR_SIMILAR.match(text, after) or (one_skill and all(j.strip() == "/" for j in joins)):
+                groups.append(list(run))
+
+    for index, (start, _end, _word) in enumerate(kept):
+        if run:
+            between = text[kept[run[-1]][1] : start]
+            if _JOIN.fullmatch(between):
+                run.append(index)
+                joins.append(between)
+                continue
+            close()
+        run, joins = [index], []
+    close()
+    return groups
 
 
 def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> list[Requirement]:
@@ -180,17 +347,41 @@ def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term])
         taken[start:end] = b"\x01" * (end - start)
         kept.append((start, end, word))
     kept.sort(key=lambda k: k[0])
-    preferred = _merged(preferred_spans(text))
-    starts = [s for s, _ in preferred]
-    found: dict[tuple[str, str], Requirement] = {}
-    for start, end, word in kept:
-        key = (word.skill, word.label)
-        at = bisect.bisect_right(starts, start) - 1
-        required = not (at >= 0 and start < preferred[at][1])
-        if key in found:
-            r = found[key]
-            found[key] = Requirement(r.label, r.skill, r.found, r.line, r.count + 1, r.term, r.required or required)
-        else:
-            line = text.count("\n", 0, start) + 1
-            found[key] = Requirement(word.label, word.skill, " ".join(text[start:end].split()), line, 1, word.term, required)
+    preferred_raw, boilerplate_raw = section_spans(text, taken)
+    preferred, boilerplate = _Spans(preferred_raw), _Spans(boilerplate_raw)
+    kept = [k for k in kept if k[0] not in boilerplate]
+    kept = _without_generic_words(kept, text)
+    grouped = {i: group for group in _alternative_groups(kept, text) for i in group}
+
+    def single(start: int, end: int, word: _Word) -> Requirement:
+        line = text.count("\n", 0, start) + 1
+        return Requirement(word.label, word.skill, " ".join(text[start:end].split()), line, 1, word.term,
+                           start not in preferred)
+
+    found: dict[object, Requirement] = {}
+    for index, (start, end, word) in enumerate(kept):
+        group = grouped.get(index)
+        if group is None:
+            # a skill's own words are one requirement of that skill, named by the first of them
+            key: object = (word.skill, word.label if word.term is not None else None)
+            known = found.get(key)
+            if known is None:
+                found[key] = single(start, end, word)
+            else:
+                found[key] = replace(known, count=known.count + 1, required=known.required or start not in preferred)
+        elif group[0] == index:
+            members: list[Requirement] = []
+            for i in group:
+                member = single(*kept[i])
+                if all((m.skill, m.label) != (member.skill, member.label) for m in members):
+                    members.append(member)
+            labels = [m.label for m in members]
+            label = f"{', '.join(labels[:-1])} or {labels[-1]}"
+            first_end = kept[group[-1]][1]
+            requirement = replace(members[0], label=label, found=" ".join(text[start:first_end].split()),
+                                  required=any(m.required for m in members), alternatives=tuple(members))
+            key = ("or", tuple((m.skill, m.label) for m in members))
+            known = found.get(key)
+            found[key] = requirement if known is None else replace(
+                known, count=known.count + 1, required=known.required or requirement.required)
     return list(found.values())

@@ -32,12 +32,20 @@ MODEL_SAVES = frozenset(
 # Methods that save the model they are called on: typed receiver → high, untyped → medium (with the package imported).
 SAVE_METHODS: dict[str, tuple[str, ...]] = {
     "save": ("keras", "tensorflow"),
-    "save_model": ("xgboost", "lightgbm", "catboost", "keras", "tensorflow"),
+    "save_model": ("xgboost", "lightgbm", "catboost", "keras", "tensorflow", "transformers", "trl", "setfit"),
     "save_pretrained": ("transformers", "peft", "diffusers", "sentence_transformers"),
     "save_weights": ("keras", "tensorflow"),
     "save_checkpoint": ("pytorch_lightning", "lightning"),
     "save_params": ("skorch",),
 }
+# Trainers whose save_model writes the model they trained (Hugging Face Trainer and its subclasses).
+TRAINERS_THAT_SAVE = frozenset({
+    "transformers.Trainer", "transformers.Seq2SeqTrainer", "trl.SFTTrainer", "trl.DPOTrainer", "trl.RewardTrainer",
+    "trl.PPOTrainer", "setfit.Trainer", "setfit.SetFitTrainer",
+})
+# Companions a model package saves with the same methods: `tokenizer.save_pretrained` saves no model.
+COMPANIONS = ("Tokenizer", "TokenizerFast", "Processor", "FeatureExtractor", "Config", "ImageProcessor")
+COMPANION_NAMES = ("tokenizer", "processor", "feature_extractor", "config")
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "partial_fit", "train"})
 
 
@@ -49,7 +57,7 @@ class ModelPersistence(FileDetector):
         what=(
             "Saving a model: joblib/pickle/dill/torch.save/skops of an object that is a model (typed as an "
             "estimator or network, fitted earlier in the file, a state_dict(), or named like `model`/`clf`), "
-            "Keras/XGBoost/LightGBM/CatBoost save/save_model, save_pretrained, torch.jit/ONNX export, "
+            "Keras/XGBoost/LightGBM/CatBoost save/save_model, a Hugging Face Trainer's save_model, save_pretrained, torch.jit/ONNX export, "
             "mlflow.<flavour>.save_model/log_model, Lightning/skorch checkpoints (ModelCheckpoint, "
             "trainer.save_checkpoint, skorch Checkpoint/save_params). joblib.dump/torch.save of an unknown object is low "
             "confidence; a checkpoint dict holding a `state_dict()` (PyTorch's recipe) counts; pickling an object "
@@ -67,6 +75,7 @@ torch.save(net.state_dict(), "weights.pt")          # detected
 ''',
         not_detected=(
             "Pickling data (DataFrames, arrays, vocabularies, dict/list literals), PIL image.save / figure savefig, "
+            "a tokenizer's or processor's save_pretrained, a Trainer's save_state/save_metrics, "
             "and .save() on objects of unknown type outside Keras/TensorFlow files."
         ),
     )
@@ -130,10 +139,16 @@ torch.save(net.state_dict(), "weights.pt")          # detected
         packages = SAVE_METHODS[method]
         if qualified is not None:
             receiver_type = qualified.rsplit(".", 1)[0]
-            # a Lightning Trainer is no model, but what it checkpoints is
-            if receiver_type.startswith(packages) and (is_model_type(receiver_type) or method == "save_checkpoint"):
+            if receiver_type.endswith(COMPANIONS):
+                return
+            # a Lightning Trainer is no model, but what it checkpoints is; a Hugging Face Trainer saves its model
+            if receiver_type.startswith(packages) and (is_model_type(receiver_type) or method == "save_checkpoint"
+                                                       or receiver_type in TRAINERS_THAT_SAVE):
                 ctx.emit(self.meta, node, Confidence.HIGH, (("api", qualified),))
             return
+        receiver = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else None
+        if receiver is not None and any(word in receiver.lower() for word in COMPANION_NAMES):
+            return  # tokenizer.save_pretrained(...)
         if any(ctx.document.imports.imports(p) for p in packages):
             ctx.emit(self.meta, node, Confidence.MEDIUM, (("method", method),))
 

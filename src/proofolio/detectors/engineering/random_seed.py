@@ -25,6 +25,8 @@ SEED_LITERALS: dict[str, tuple[int, ...]] = {
 CODE_SUFFIXES = READABLE_SUFFIXES  # what the file pass reads
 # Model families fitted deterministically (maximum likelihood ARIMA/exponential smoothing): no seed needed.
 DETERMINISTIC = frozenset({"MOD-time-series-model"})
+# Evidence that a model is defined, not trained: a project holding only these trains nothing to seed.
+DEFINITIONS = frozenset({"MOD-torch-module"})
 # Estimators whose fit draws no random numbers (closed-form or deterministic solvers, neighbours, naive
 # Bayes, statsmodels): a project with only these, and no shuffled split, reproduces without a seed.
 DETERMINISTIC_APIS = (
@@ -73,7 +75,7 @@ class NoRandomSeed(RepoDetector):
             "in a parameter dict. A project training through Hugging Face's Trainer is seeded (its "
             "TrainingArguments seed defaults to 42), and so is one whose only models are deterministic "
             "(linear/logistic regression, neighbours, naive Bayes, discriminant analysis, statsmodels) "
-            "with no shuffled split. "
+            "with no shuffled split, and so is one that only defines networks (nn.Module classes) without training them. "
             "Cited at the first file that builds a model."
         ),
         why=(
@@ -94,6 +96,8 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
 
     def check(self, repo: RepoContext) -> None:
         models = [e for e in repo.file_evidence if e.detector.startswith("MOD-") and e.detector not in DETERMINISTIC]
+        if all(e.detector in DEFINITIONS for e in models):
+            return  # an nn.Module written but never trained here: nothing random runs
         if any(e.value("api") in SEEDING_TRAINERS for e in models):
             return
         if models and all((e.value("api") or "").startswith(DETERMINISTIC_APIS) for e in models) and not any(

@@ -44,6 +44,23 @@ def _sliced(value: ast.AST) -> tuple[str, str, str] | None:
     return (name, dumped, side) if len(dumped) <= MAX_BOUND_DUMP else None
 
 
+_SHUFFLES = frozenset({"shuffle", "permutation"})
+
+
+def _shuffled_by(call: ast.AST) -> bool:
+    """`random.shuffle(x)`, `np.random.permutation(x)`, `shuffle(X, y)`, `df.sample(frac=1)` (and a chain on it:
+    `df.sample(frac=1).reset_index(drop=True)`): rows put in random order."""
+    while isinstance(call, ast.Call):
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if name in _SHUFFLES:
+            return True
+        if name == "sample" and any(k.arg == "frac" for k in call.keywords):
+            return True
+        call = func.value if isinstance(func, ast.Attribute) else None  # type: ignore[assignment]
+    return False
+
+
 class HoldoutSlices(FileDetector):
     meta = DetectorMeta(
         id="EVAL-holdout-slices",
@@ -63,21 +80,37 @@ train, test = series[:n], series[n:]             # detected
 X_train, X_test = X.iloc[:1000], X.iloc[1000:]   # detected
 ''',
         not_detected=(
-            "Slices without train/test names (`head = x[:5]`), windows cut at different points, index arrays "
-            "shuffled by hand, and Keras validation_split."
+            "Slices without train/test names (`head = x[:5]`), windows cut at different points, and Keras "
+            "validation_split. (Rows shuffled before the cut — random.shuffle, np.random.permutation, sklearn's "
+            "shuffle, df.sample(frac=1) — make a random hold-out: detected, with the value order=shuffled.)"
         ),
     )
-    node_types = (ast.Assign,)
+    node_types = (ast.Assign, ast.Expr)
 
     def __init__(self) -> None:
         self.heads: dict[tuple[str, str], int] = {}  # (sliced, boundary) → line of the training side
         self.tails: dict[tuple[str, str], int] = {}  # ... of the held-out side
+        self.shuffled: set[str] = set()  # names whose rows were put in random order: a cut of them is a random split
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if isinstance(node, ast.Expr):  # random.shuffle(rows), np.random.shuffle(X)
+            call = node.value
+            if isinstance(call, ast.Call) and call.args and _shuffled_by(call):
+                name = dotted(call.args[0])
+                if name is not None:
+                    self.shuffled.add(name)
+            return
         assert isinstance(node, ast.Assign)
         if len(node.targets) != 1:
             return
         target, value = node.targets[0], node.value
+        reordered = isinstance(value, ast.Subscript) and dotted(value.slice) in self.shuffled  # X = X[perm]
+        if reordered or _shuffled_by(value):  # df = df.sample(frac=1); X, y = shuffle(X, y)
+            for element in target.elts if isinstance(target, ast.Tuple) else [target]:
+                name = dotted(element)
+                if name is not None:
+                    self.shuffled.add(name)
+            return
         if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
             pairs = list(zip(target.elts, value.elts))
         else:
@@ -97,5 +130,7 @@ X_train, X_test = X.iloc[:1000], X.iloc[1000:]   # detected
                 continue
             if key in self.heads and key in self.tails:
                 line = self.tails[key]
-                ctx.emit(self.meta, None, Confidence.MEDIUM, (("sliced", base),), line=line,
+                # rows shuffled first make it a random hold-out, not a time-ordered one: said, still a split
+                order = (("order", "shuffled"),) if base in self.shuffled else ()
+                ctx.emit(self.meta, None, Confidence.MEDIUM, (("sliced", base), *order), line=line,
                          snippet=ctx.document.snippet(line, line))
