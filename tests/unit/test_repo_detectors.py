@@ -158,6 +158,16 @@ def test_readme_confidence_by_sections(tmp_path: Path) -> None:
     assert [(e.location.line, e.confidence, e.value("sections")) for e in two] == [(1, Confidence.MEDIUM, "problem,setup")]
 
 
+def test_readme_sections_in_other_languages() -> None:
+    russian = [(1, "Детекция направления стрелки компаса", 1), (3, "Описание", 2), (6, "Установка", 2), (9, "Запуск", 2)]
+    assert readme_sections(russian) == ["problem", "setup"]
+    spanish = [(1, "Predicción", 1), (2, "Descripción del proyecto", 2), (3, "Metodología", 2), (4, "Resultados", 2)]
+    assert readme_sections(spanish) == ["problem", "approach", "results"]
+    assert readme_sections([(1, "情感分析", 1), (2, "项目简介", 2), (3, "安装与运行", 2)]) == ["problem", "setup"]
+    # near misses: words that only contain a keyword, and a title alone
+    assert readme_sections([(1, "Analizador", 1), (2, "Usuarios", 2), (3, "Modelismo", 2)]) == []
+
+
 def test_readme_headings_written_bold_or_escaped_count() -> None:
     text = (
         "\\*\\*Stock Price Prediction\\*\\*\n\\-----\n\nPredicting closing prices.\n\n"  # escaped by an editor

@@ -43,8 +43,44 @@ SECTIONS: dict[str, tuple[str, ...]] = {
         "reproducibility", "dependencies",
     ),
 }
+# The same sections in the languages candidates write READMEs in most often after English
+# (Spanish, Portuguese, French, German, Russian; Chinese below, matched without word boundaries).
+SECTIONS_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    "problem": (
+        "descripción", "descripcion", "descrição", "descricao", "beschreibung", "описание", "введение", "о проекте",
+        "introducción", "introdução", "einleitung", "objetivo", "objetivos", "objectif", "ziel", "цель", "задача",
+        "problema", "problème", "contexto", "contexte", "hintergrund", "überblick", "обзор", "présentation",
+        "sobre el proyecto", "sobre o projeto", "à propos",
+    ),
+    "approach": (
+        "metodología", "metodologia", "méthodologie", "méthode", "methodik", "методология", "метод", "модель",
+        "modelo", "modelos", "modèle", "modèles", "análisis", "análise", "analyse", "анализ", "обучение",
+        "entrenamiento", "treinamento", "entraînement", "архитектура", "arquitectura", "arquitetura", "solución",
+        "solução", "решение", "preprocesamiento", "pré-processamento", "prétraitement", "vorverarbeitung",
+    ),
+    "results": (
+        "resultados", "résultats", "ergebnisse", "результаты", "результат", "conclusiones", "conclusões",
+        "conclusion", "fazit", "выводы", "métricas", "métriques", "метрики", "evaluación", "avaliação",
+        "évaluation", "auswertung", "оценка", "качество",
+    ),
+    "setup": (
+        "instalación", "instalação", "установка", "запуск", "uso", "utilisation", "verwendung", "nutzung",
+        "использование", "requisitos", "prérequis", "voraussetzungen", "требования", "ejecución", "execução",
+        "cómo ejecutar", "como executar", "démarrage", "lancement", "как запустить",
+    ),
+}
+SECTIONS_CJK: dict[str, tuple[str, ...]] = {
+    "problem": ("简介", "介绍", "背景", "项目描述", "概述", "概要"),
+    "approach": ("方法", "模型", "架构", "流程", "预处理"),
+    "results": ("结果", "实验", "评估", "結果", "評価"),
+    "setup": ("安装", "使用", "运行", "环境", "依赖", "快速开始", "インストール", "使い方"),
+}
 _SECTION_PATTERNS = {
-    name: re.compile(r"\b(" + "|".join(re.escape(k) for k in keys) + r")\b") for name, keys in SECTIONS.items()
+    name: re.compile(
+        r"\b(" + "|".join(re.escape(k) for k in (*keys, *SECTIONS_ELSEWHERE[name])) + r")\b"
+        + "|" + "|".join(re.escape(k) for k in SECTIONS_CJK[name])
+    )
+    for name, keys in SECTIONS.items()
 }
 
 
@@ -142,7 +178,8 @@ class Readme(RepoDetector):
         title="Explains the project in a README (problem, approach, results, setup)",
         what=(
             "The project's top-level README (Markdown, reStructuredText or text) when its headings cover at least "
-            "one of: the problem, the approach, the results, how to set it up and run it (an opening paragraph of "
+            "one of: the problem, the approach, the results, how to set it up and run it (headings in English, Spanish, "
+            "Portuguese, French, German, Russian or Chinese; an opening paragraph of "
             "40 words or more before the first section states the problem). Values: the sections "
             "found, headings and words. High confidence with three or four sections, medium with two, low with one. "
             "Evidence points at the first heading."

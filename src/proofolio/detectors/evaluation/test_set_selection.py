@@ -16,7 +16,9 @@ class TestSetSelection(FileDetector):
         what=(
             "A comparison (`if score > best`) or a selection (max/argmax/idxmax/sorted) over scores computed on the "
             "test part of a train_test_split, e.g. a loop over models, hyperparameters or thresholds that keeps the "
-            "best test score; and any model or search fitted on the test part (`grid.fit(X_test, y_test)`)."
+            "best test score; a tuning objective (Optuna study.optimize, hyperopt fmin, scikit-optimize, "
+            "bayes_opt) that returns a test-set score; and any model or search fitted on the test part "
+            "(`grid.fit(X_test, y_test)`)."
         ),
         why=(
             "A score used to choose is no longer an unbiased estimate: the reported test result is optimistic, often "
@@ -52,3 +54,8 @@ for k in range(1, 20):
         for fit in flow.fits:
             if fit.role == "test" and not is_preprocessor(fit.receiver_type):
                 ctx.emit(self.meta, fit.node, Confidence.HIGH, (("kind", "fit on test"),))
+        maximised = {name for name, _call in flow.objectives}
+        for function, node, metric_line in flow.test_returns:
+            if function in maximised:  # the tuner keeps the parameters with the best test score
+                ctx.emit(self.meta, node, Confidence.HIGH,
+                         (("kind", "tuning objective"), ("objective", function), *ctx.position_values("test_metric", metric_line)))

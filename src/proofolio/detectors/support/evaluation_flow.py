@@ -136,6 +136,9 @@ class Use:
 
 # Gradient boosting's own training functions: `lgb.train(params, lgb.Dataset(X, label=y))`.
 NATIVE_TRAINERS = frozenset({"lightgbm.train", "lightgbm.cv", "xgboost.train", "xgboost.cv", "catboost.train", "catboost.cv"})
+# Tuners that call a function and keep the parameters it scores best: (qualified name or method, keywords naming it).
+OBJECTIVE_TUNERS = {"hyperopt.fmin": ("fn",), "skopt.gp_minimize": ("func",), "skopt.forest_minimize": ("func",),
+                    "bayes_opt.BayesianOptimization": ("f",), "optuna.study.Study.optimize": ("func",)}
 
 
 @dataclass(slots=True)
@@ -146,6 +149,9 @@ class EvaluationFlow:
     metrics: list[Metric] = field(default_factory=list)
     uses: list[Use] = field(default_factory=list)
     selections: list[tuple[ast.AST, int]] = field(default_factory=list)  # (node, line of the test metric)
+    # `return <a test-set score>` inside a function: (function name, the return, line of the test metric)
+    test_returns: list[tuple[str, ast.Return, int]] = field(default_factory=list)
+    objectives: list[tuple[str, ast.Call]] = field(default_factory=list)  # functions handed to a tuner to maximise
     cross_validation: bool = False
 
     def held_out_metric(self) -> bool:
@@ -169,7 +175,7 @@ class FlowTracker:
     rebound later in the file does not change what an earlier call meant.
     """
 
-    node_types = (ast.Call, ast.If, ast.IfExp, ast.Assign, ast.AnnAssign, ast.AugAssign)
+    node_types = (ast.Call, ast.If, ast.IfExp, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx
@@ -272,6 +278,8 @@ class FlowTracker:
             self.call(node)  # type: ignore[arg-type]
         elif kind is ast.If or kind is ast.IfExp:
             self.condition(node.test)  # type: ignore[attr-defined]
+        elif kind is ast.Return:
+            self.returned(node)  # type: ignore[arg-type]
         else:  # an assignment starts: its calls come next, then leave()
             self._reads_table, self._makes_features, self._test_metric_line = False, False, None
 
@@ -288,6 +296,32 @@ class FlowTracker:
                 if line is not None:
                     self.flow.selections.append((item, line))
                     return
+
+    def returned(self, node: ast.Return) -> None:
+        """`return roc_auc_score(y_test, ...)` in a function: a tuner maximising it chooses on the test set."""
+        if node.value is None or not self.roles:
+            return
+        line = self._test_score_in(node.value)
+        if line is not None:
+            functions = self.ctx.enclosing_definitions(node.lineno)
+            if functions:
+                self.flow.test_returns.append((functions[-1], node, line))
+
+    def objective(self, node: ast.Call, qualified: str | None, method: str | None) -> None:
+        """`study.optimize(objective)`, `fmin(fn=objective)`: the function whose score a tuner maximises."""
+        keywords = OBJECTIVE_TUNERS.get(qualified or "")
+        if keywords is None:
+            if method != "optimize" or not self.ctx.document.imports.imports("optuna"):
+                return
+            keywords = ("func",)
+        candidates = [*node.args[:1], *(k.value for k in node.keywords if k.arg in keywords)]
+        for candidate in candidates:
+            if isinstance(candidate, ast.Lambda):  # optimize(lambda t: objective(t, X, y))
+                candidate = candidate.body
+                candidate = candidate.func if isinstance(candidate, ast.Call) else candidate
+            name = dotted(candidate)
+            if name is not None:
+                self.flow.objectives.append((name.rsplit(".", 1)[-1], node))
 
     def _test_score_in(self, node: ast.AST) -> int | None:
         if self.test_scores:
@@ -335,6 +369,8 @@ class FlowTracker:
             if metric is not None and metric.role == "test" and self._test_metric_line is None:
                 self._test_metric_line = node.lineno
         # else metric() is None, now and whenever _test_score_in asks again: most calls stop here
+        if method == "optimize" or qualified in OBJECTIVE_TUNERS:
+            self.objective(node, qualified, method)
         if method in USE_METHODS:
             receiver = dotted(func.value)  # type: ignore[attr-defined]
             if receiver is not None:
