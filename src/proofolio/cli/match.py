@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
 from rich.console import Console
 
 from proofolio.cli.common import UserError, load_taxonomy_option
-from proofolio.matching import cover, find_requirements, load_vocabulary, read_posting
+from proofolio.matching import cover, load_vocabulary, read_posting, scan_posting
 from proofolio.matching.posting import PostingError
 from proofolio.matching.render import render_coverage_json, render_coverage_markdown, render_coverage_terminal
 from proofolio.reporters.json_report import ReportFormatError, digest_status, result_from_dict
@@ -39,17 +40,19 @@ def match(report: str, posting: str, fmt: str, skills_file: str | None) -> None:
     except PostingError as exc:
         raise UserError(str(exc)) from None
     taxonomy = load_taxonomy_option(skills_file)
-    requirements = find_requirements(text, taxonomy, load_vocabulary())
+    scan = scan_posting(text, taxonomy, load_vocabulary())
+    requirements = scan.requirements
     if not requirements:
         raise UserError(f"found no skill or technology this proofolio knows in {posting}")
     name = "standard input" if posting == "-" else Path(posting).name
-    coverage = cover(result, requirements, taxonomy, name)
+    coverage = cover(result, requirements, taxonomy, name, scan.unrecognised_lines)
     if fmt == "json":
         click.echo(render_coverage_json(coverage), nl=False)
     elif fmt == "md":
         click.echo(render_coverage_markdown(coverage), nl=False)
     else:
-        render_coverage_terminal(coverage, Console(highlight=False))
+        # piped or redirected: wide enough that links are not folded over several lines (rich's 80 otherwise)
+        render_coverage_terminal(coverage, Console(highlight=False, width=None if sys.stdout.isatty() else 200))
 
 
 command = match

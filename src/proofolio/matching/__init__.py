@@ -7,10 +7,10 @@ render.py prints the coverage as a table (terminal), Markdown or JSON.
 
 from proofolio.matching.coverage import Coverage, CoverageRow, Gap, cover
 from proofolio.matching.posting import PostingError, html_to_text, read_posting
-from proofolio.matching.requirements import Requirement, find_requirements
+from proofolio.matching.requirements import PostingScan, Requirement, find_requirements, scan_posting
 from proofolio.matching.vocabulary import Term, load_vocabulary
 
 __all__ = [
-    "Coverage", "CoverageRow", "Gap", "PostingError", "Requirement", "Term",
-    "cover", "find_requirements", "html_to_text", "load_vocabulary", "read_posting",
+    "Coverage", "CoverageRow", "Gap", "PostingError", "PostingScan", "Requirement", "Term",
+    "cover", "find_requirements", "html_to_text", "load_vocabulary", "read_posting", "scan_posting",
 ]

@@ -2,7 +2,8 @@
 
 A requirement naming a specific technology (a vocabulary term with ``modules``/``detectors``)
 is covered only by evidence of that technology: a strong "Model building" made of scikit-learn
-does not cover "PyTorch" — it is shown as partial, with the gap saying what would show it.
+does not cover "PyTorch" — it is shown as partial, with no link (a scikit-learn line shows nothing
+of PyTorch) and the gap saying what would show it.
 A skill made of separate areas (its assessment counts tags, as application domains do) has no
 "partial": tabular work says nothing of NLP. What proofolio cannot see at all (C++, Kubernetes:
 ``specific`` terms with neither modules nor detectors) and skills the report could not assess
@@ -59,6 +60,7 @@ class Coverage:
     target: str
     rows: tuple[CoverageRow, ...]
     gaps: tuple[Gap, ...]
+    unrecognised_lines: tuple[int, ...] = ()  # posting list items naming nothing proofolio knows
 
     def counts(self) -> dict[str, int]:
         """Statuses of the required rows; nice-to-have rows are counted apart (and how many are covered)."""
@@ -103,9 +105,9 @@ def _best(a: SkillAssessment, req: Requirement, everywhere: list[Evidence]) -> t
         if specific is not None:
             return specific, True
         fired = any(d in a.detectors for d in term.detectors)
-        if a.tags and not fired:
-            return None, False  # areas of a skill stand apart: tabular evidence is no link for NLP
-        return (positive[0] if positive else None), fired
+        if not fired:
+            return None, False  # the skill's other evidence shows nothing of this technology: no link to it
+        return (positive[0] if positive else None), True
     return (positive[0] if positive else None), True
 
 
@@ -155,7 +157,8 @@ def _row(req: Requirement, a: SkillAssessment | None, name: str, everywhere: lis
     return row, gap
 
 
-def cover(result: Result, requirements: list[Requirement], taxonomy: Taxonomy, posting: str = "") -> Coverage:
+def cover(result: Result, requirements: list[Requirement], taxonomy: Taxonomy, posting: str = "",
+          unrecognised_lines: tuple[int, ...] = ()) -> Coverage:
     """One row per requirement, in the posting's order, and the gaps with what would fill them."""
     by_skill = {a.skill: a for a in result.assessments}
     everywhere = [e for a in result.assessments for e in a.evidence]
@@ -172,13 +175,16 @@ def cover(result: Result, requirements: list[Requirement], taxonomy: Taxonomy, p
 
     for req in requirements:
         if req.alternatives:  # "Python or R": the best of its members, shown under the group's words
-            best_row, best_gap = min((judged(m) for m in req.alternatives), key=lambda rg: _RANK[rg[0].status])
+            judged_members = [judged(m) for m in req.alternatives]
+            best_row, best_gap = min(judged_members, key=lambda rg: _RANK[rg[0].status])
             row = replace(best_row, requirement=req)
-            gap = replace(best_gap, requirement=req.label, required=req.required) if best_gap else None
+            ways = dict.fromkeys(g.demonstrate for _, g in judged_members if g is not None and g.demonstrate)
+            gap = (replace(best_gap, requirement=req.label, required=req.required, demonstrate="; or ".join(ways))
+                   if best_gap else None)
         else:
             row, gap = judged(req)
         rows.append(row)
         if gap is not None:
             gaps.append(gap)
     gaps.sort(key=lambda g: not g.required)  # what the posting requires first, in its order
-    return Coverage(posting, result.target, tuple(rows), tuple(gaps))
+    return Coverage(posting, result.target, tuple(rows), tuple(gaps), unrecognised_lines)

@@ -19,6 +19,7 @@ from proofolio.reporters.markdown import LEVEL_TEXT
 
 __all__ = ["coverage_to_dict", "render_coverage_json", "render_coverage_markdown", "render_coverage_terminal"]
 
+MAX_LINES_LISTED = 12
 STATUS_STYLE = {"covered": "green", "partial": "yellow", "gap": "red", "not assessed": "dim"}
 
 
@@ -38,6 +39,11 @@ def _summary(c: Coverage) -> str:
         text += f", {n['not_assessed']} not assessed (proofolio cannot see {'it' if n['not_assessed'] == 1 else 'them'} in code)"
     if n["nice_to_have"]:
         text += f"; and {n['nice_to_have']} nice to have, {n['nice_to_have_covered']} of them covered"
+    if c.unrecognised_lines:
+        count = len(c.unrecognised_lines)
+        lines = ", ".join(map(str, c.unrecognised_lines[:MAX_LINES_LISTED])) + (", ..." if count > MAX_LINES_LISTED else "")
+        text += (f". {count} listed item{'' if count == 1 else 's'} of the posting name{'s' if count == 1 else ''} "
+                 f"nothing proofolio checks in code (line{'' if count == 1 else 's'} {lines})")
     return text
 
 
@@ -93,6 +99,7 @@ def coverage_to_dict(c: Coverage) -> dict[str, Any]:
         "posting": c.posting,
         "target": c.target,
         "summary": c.counts(),
+        "unrecognised_lines": list(c.unrecognised_lines),
         "requirements": [
             {
                 "requirement": r.requirement.label,

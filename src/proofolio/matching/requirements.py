@@ -27,7 +27,7 @@ from functools import cache
 from proofolio.matching.vocabulary import Term
 from proofolio.taxonomy import Taxonomy
 
-__all__ = ["Requirement", "alias_pattern", "find_requirements"]
+__all__ = ["PostingScan", "Requirement", "alias_pattern", "find_requirements", "scan_posting"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,19 +81,30 @@ def _words(taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> list[_Word]:
 # One character for one: positions (and so line numbers) do not move.
 _TYPOGRAPHY = str.maketrans({c: "-" for c in "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212"}
                             | {c: " " for c in "\u00a0\u2007\u202f"})
-# A taxonomy word that means something else after these words: "data modeling" is not ML.
+# A word that means something else after these words: "data modeling" is not ML, "reverse ETL"
+# is no pipeline the candidate builds.
 _NOT_AFTER: dict[str, tuple[str, ...]] = {
+    "etl": ("reverse",),
+    "classification": ("data", "security", "information", "job", "document"),
     "modeling": ("data", "dimensional", "financial", "3d", "threat", "business", "process"),
     "modelling": ("data", "dimensional", "financial", "3d", "threat", "business", "process"),
     "evaluation": ("performance", "annual", "employee", "self", "salary"),  # a benefit, not model evaluation
+}
+# ... and before these: "regression tests" are software tests, "classification policies" governance.
+_NOT_BEFORE: dict[str, tuple[str, ...]] = {
+    "regression": ("test", "tests", "testing", "suite", "suites", "bug", "bugs"),
+    "classification": ("policy", "policies", "level", "levels", "scheme", "schemes", "standard", "standards"),
+    "production": ("sql", "code", "support", "incidents", "incident", "data", "database", "databases"),
 }
 # A heading that opens a nice-to-have section ("Preferred qualifications", "Bonus points", "Ideal:").
 _PREFERRED_HEADING = re.compile(
     r"nice[\s-]to[\s-]have|good[\s-]to[\s-]have|great[\s-]to[\s-]have|\bpreferred\b|\bbonus\b|\bpluses\b|"
     r"\bideal(?:ly)?\b|\bdesir(?:able|ed)\b|\boptional\b|\bplus\b|extra credit|love to see|even better|"
-    r"stand out|would be nice",
+    r"stand out|would be nice|\bnice\b|not (?:needed|required|necessary)|\bhelpful\b",
     re.IGNORECASE,
 )
+# "Required / Preferred" (a table's column header) or "Minimum and preferred qualifications" opens no optional section.
+_REQUIRED_HEADING = re.compile(r"\brequired\b|\bmust\b|\bminimum\b|\bbasic\b", re.IGNORECASE)
 # A heading over words that are no requirements: the company, what it offers, legal notices.
 # "About the role", "About you" and "About the job" describe the work and stay.
 _BOILERPLATE_HEADING = re.compile(
@@ -131,7 +142,7 @@ _HEADING_WORDS = re.compile(
     r"requirements?|qualifications?|responsibilit|must[\s-]have|required|what you|who you|you will|you'll|"
     r"about|skills|experience|role|offer|benefits|perks|nice[\s-]to[\s-]have|preferred|bonus|ideal|desir|"
     r"\bplus\b|love to see|even better|stand out|who we are|why join|life at|compensation|salary|"
-    r"equal|\beeo\b|diversity|fraud|how to apply|privacy",
+    r"equal|\beeo\b|diversity|fraud|how to apply|privacy|\bnice\b|helpful|not needed",
     re.IGNORECASE,
 )
 # A line that asks for something rather than titling a section: "Experience optimizing algorithms for CUDA".
@@ -141,7 +152,8 @@ _ITEM_WORDING = re.compile(
     re.IGNORECASE,
 )
 _LIST_ITEM = re.compile(r"(?:[-•*·▪–]|\d+[.)])\s")
-_SENTENCE_END = re.compile(r"[.;!?](?:\s|$|(?=[A-Z]))|\n")  # "growth.We are" (text pasted without spaces)
+# "growth.We are" (text pasted without spaces) ends a sentence; "e.g. PyTorch" and "etc." do not
+_SENTENCE_END = re.compile(r"(?<!\b[eE]\.[gG])(?<!\b[iI]\.[eE])(?<!\b[eE]tc)(?<!\bvs)(?<!\bincl)[.;!?](?:\s|$|(?=[A-Z]))|\n")
 
 
 def _is_heading(line: str, names_term: bool = False) -> bool:
@@ -158,6 +170,9 @@ def _is_heading(line: str, names_term: bool = False) -> bool:
         return True
     if stripped.endswith(":") and len(stripped) <= 80:
         return True
+    short = len(stripped.split()) <= 6 and not stripped.endswith(".")
+    if short and _BOILERPLATE_HEADING.search(stripped):
+        return True  # "Recruitment Fraud Notice", "About Acme AI": a title, whatever words it names
     if names_term or _ITEM_WORDING.search(stripped):
         return False
     return len(stripped.split()) <= 6 and not stripped.endswith(".") and bool(_HEADING_WORDS.search(stripped))
@@ -230,7 +245,7 @@ def section_spans(text: str, names_term: bytearray | None = None) -> tuple[list[
             section_start, section_kind = None, ""
             if heading and _BOILERPLATE_HEADING.search(line):
                 section_start, section_kind = position, "boilerplate"
-            elif heading and _PREFERRED_HEADING.search(line):
+            elif heading and _PREFERRED_HEADING.search(line) and not _REQUIRED_HEADING.search(line):
                 section_start, section_kind = position, "preferred"
         after_blank = not line.strip()
         position += len(line)
@@ -266,8 +281,12 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+_LEADING_PREPOSITION = re.compile(r"^(?:in|into|to)\s+")
 # Between two alternatives: "PyTorch, TensorFlow or JAX", "Python and/or R", "TensorFlow/PyTorch".
 _JOIN = re.compile(r"[ \t]*(?:,[ \t]*(?:and/or[ \t]+|or[ \t]+)?|[ \t](?:and/)?or[ \t]+|/)[ \t]*", re.IGNORECASE)
+# Examples of one kind: "frameworks (e.g., PyTorch, JAX)", "boosting libraries such as LightGBM, XGBoost".
+# A bare parenthesis is no such list: "transformer models (Hugging Face, PyTorch)" names the tools used together.
+_EXAMPLES_BEFORE = re.compile(r"(?:\be\.g\.|such as|for example|for instance|\blike)[\s,:]*$", re.IGNORECASE)
 _OR_SIMILAR = re.compile(r",?[ \t]+or[ \t]+(?:a[ \t]+)?(?:similar|equivalent|comparable|other|another|related)\b", re.IGNORECASE)
 
 
@@ -309,7 +328,10 @@ def _alternative_groups(kept: list[tuple[int, int, _Word]], text: str) -> list[l
             after = kept[run[-1]][1]
             said_or = any("or" in j.lower().split() or "and/or" in j.lower() for j in joins)
             one_skill = len({kept[i][2].skill for i in run}) == 1
-            if said_or or _OR_SIMILAR.match(text, after) or (one_skill and all(j.strip() == "/" for j in joins)):
+            before = text[max(0, kept[run[0]][0] - 20) : kept[run[0]][0]]
+            examples = one_skill and _EXAMPLES_BEFORE.search(before) is not None and all("and" not in j for j in joins)
+            if (said_or or examples or _OR_SIMILAR.match(text, after)
+                    or (one_skill and all(j.strip() == "/" for j in joins))):
                 groups.append(list(run))
 
     for index, (start, _end, _word) in enumerate(kept):
@@ -325,17 +347,47 @@ def _alternative_groups(kept: list[tuple[int, int, _Word]], text: str) -> list[l
     return groups
 
 
+@dataclass(frozen=True, slots=True)
+class PostingScan:
+    requirements: list[Requirement]
+    # lines of list items (outside boilerplate) that name nothing proofolio knows: "BSc in CS",
+    # "3+ years in industry", tools it has no word for — what the coverage cannot speak to
+    unrecognised_lines: tuple[int, ...] = ()
+
+
 def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> list[Requirement]:
     """Requirements in order of first mention, each once, with how often it is mentioned."""
+    return scan_posting(text, taxonomy, vocabulary).requirements
+
+
+MIN_ITEM_WORDS = 3  # a list item this long asks for something ("- Python" names a term or nothing)
+
+
+def _unrecognised_items(text: str, taken: bytearray, boilerplate: _Spans) -> tuple[int, ...]:
+    lines: list[int] = []
+    position = 0
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        stripped = line.strip()
+        if (_LIST_ITEM.match(stripped) and len(stripped.split()) > MIN_ITEM_WORDS and position not in boilerplate
+                and not any(taken[position : position + len(line)])):
+            lines.append(number)
+        position += len(line)
+    return tuple(lines)
+
+
+def scan_posting(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> PostingScan:
+    """find_requirements, and the list items that named none."""
     text = text.translate(_TYPOGRAPHY)
     hits: list[tuple[int, int, int, _Word]] = []  # start, end, priority (vocabulary first), word
     lowered = text.lower()
     for word in _words(taxonomy, vocabulary):
         if _first_word(word.text) not in lowered:  # a substring test per word, not a regex scan per alias
             continue
+        before, after = _NOT_AFTER.get(word.text.lower()), _NOT_BEFORE.get(word.text.lower())
         for m in alias_pattern(word.text, word.case_sensitive).finditer(text):
-            before = _NOT_AFTER.get(word.text.lower()) if word.term is None else None
             if before and text[max(0, m.start() - 40) : m.start()].rstrip().lower().endswith(before):
+                continue
+            if after and text[m.end() : m.end() + 30].lstrip().lower().startswith(after):
                 continue
             hits.append((m.start(), m.end(), 0 if word.term else 1, word))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[2], h[0]))
@@ -349,13 +401,15 @@ def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term])
     kept.sort(key=lambda k: k[0])
     preferred_raw, boilerplate_raw = section_spans(text, taken)
     preferred, boilerplate = _Spans(preferred_raw), _Spans(boilerplate_raw)
+    unrecognised = _unrecognised_items(text, taken, boilerplate)
     kept = [k for k in kept if k[0] not in boilerplate]
     kept = _without_generic_words(kept, text)
     grouped = {i: group for group in _alternative_groups(kept, text) for i in group}
 
     def single(start: int, end: int, word: _Word) -> Requirement:
         line = text.count("\n", 0, start) + 1
-        return Requirement(word.label, word.skill, " ".join(text[start:end].split()), line, 1, word.term,
+        label = word.label if word.term is not None else _LEADING_PREPOSITION.sub("", word.label)  # "to production"
+        return Requirement(label, word.skill, " ".join(text[start:end].split()), line, 1, word.term,
                            start not in preferred)
 
     found: dict[object, Requirement] = {}
@@ -384,4 +438,7 @@ def find_requirements(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term])
             known = found.get(key)
             found[key] = requirement if known is None else replace(
                 known, count=known.count + 1, required=known.required or requirement.required)
-    return list(found.values())
+    # "PyTorch, TensorFlow or JAX (PyTorch preferred)": the preference is within a requirement already listed
+    in_required_groups = {(m.skill, m.label) for r in found.values() if r.alternatives and r.required for m in r.alternatives}
+    requirements = [r for r in found.values() if r.required or r.alternatives or (r.skill, r.label) not in in_required_groups]
+    return PostingScan(requirements, unrecognised)
