@@ -116,10 +116,16 @@ def _tutorial_caveat(items: list[Evidence]) -> list[str]:
     return [f"Evidence from {', '.join(projects)} uses only famous tutorial datasets ({names}); the rest is on other data."]
 
 
+CODE_SUFFIXES = (".py", ".ipynb")
+
+
 def _caveats(items: list[Evidence]) -> tuple[str, ...]:
     caveats: list[str] = []
     if items and all(e.confidence is not Confidence.HIGH for e in items):
-        caveats.append("Only indirect evidence (heuristic matches or imports), no resolved call.")
+        if not any(e.location.path.endswith(CODE_SUFFIXES) for e in items):  # a README, requirements.txt ...
+            caveats.append("Only evidence from project files (README, requirements, configuration), none from code.")
+        else:
+            caveats.append("Only indirect evidence (heuristic matches or imports), no resolved call.")
     not_authored = [e for e in items if e.authored_share is not None and e.authored_share < 0.5]
     if not_authored:
         files = len({(e.location.repo, e.location.path) for e in not_authored})

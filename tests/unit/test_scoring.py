@@ -59,6 +59,8 @@ def test_confidence_scales_the_weight() -> None:
     result = skill([ev("EVAL-metrics", confidence=Confidence.LOW)])
     assert result.score == 5 and result.level is Level.EMERGING
     assert result.caveats == ("Only indirect evidence (heuristic matches or imports), no resolved call.",)
+    readme = skill([ev("EVAL-metrics", path="README.md", confidence=Confidence.MEDIUM)])  # results stated in a README
+    assert readme.caveats == ("Only evidence from project files (README, requirements, configuration), none from code.",)
 
 
 def test_files_written_by_others_are_discounted_and_said() -> None:

@@ -278,8 +278,13 @@ def _on_predictions(func: ast.expr) -> bool:
 _TRAINING = re.compile(r"train", re.IGNORECASE)
 
 # Functions whose work is changing data, not looking at it: a transformer's fit/transform, imputers, cleaners.
-_DATA_CHANGING_FUNCTION = re.compile(r"^_*(fit|transform|inverse_transform|encode|impute|fill|clean|preprocess|prepare|prep)",
-                                     re.IGNORECASE)
+# A function that changes the data, by a whole part of its name: `fit`, `_impute_age`, `mean_target_encoding`,
+# `clean_data` (not `get_fitness` or `filler_words`).
+_DATA_CHANGING_FUNCTION = re.compile(
+    r"(?:^|_)(?:fit|transform|inverse_transform|encod(?:e|er|ing)|imput(?:e|er|ing|ation)|fill(?:na|ing)?|"
+    r"clean(?:ing|er)?|preprocess(?:ing|or)?|prepare|prep)(?:$|_)",
+    re.IGNORECASE,
+)
 
 
 def _changes_data(node: ast.Call, ctx: FileContext) -> bool:
@@ -291,7 +296,7 @@ def _changes_data(node: ast.Call, ctx: FileContext) -> bool:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]  # type: ignore[attr-defined]
         if any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in targets):
             return True
-    return any(_DATA_CHANGING_FUNCTION.match(name) for name in ctx.enclosing_definitions(node.lineno))
+    return any(_DATA_CHANGING_FUNCTION.search(name) for name in ctx.enclosing_definitions(node.lineno))
 
 
 def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext) -> bool:

@@ -45,6 +45,7 @@ TRAINERS_THAT_SAVE = frozenset({
 })
 # Companions a model package saves with the same methods: `tokenizer.save_pretrained` saves no model.
 COMPANIONS = ("Tokenizer", "TokenizerFast", "Processor", "FeatureExtractor", "Config", "ImageProcessor")
+_LITERALS = (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Constant)
 COMPANION_NAMES = ("tokenizer", "processor", "feature_extractor", "config")
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "partial_fit", "train"})
 
@@ -119,12 +120,10 @@ torch.save(net.state_dict(), "weights.pt")          # detected
             confidence, what = Confidence.HIGH, "checkpoint with state_dict"
         elif is_model_type(obj_type):
             confidence, what = Confidence.HIGH, obj_type or ""
-        elif (obj_type is not None and not obj_type.startswith(LOCAL_TYPE_PREFIX)) or isinstance(
-            obj, (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Constant)
-        ):
+        elif name is not None and name in self.fitted and not isinstance(obj, _LITERALS):
+            confidence, what = Confidence.HIGH, f"{name} (fitted above)"  # a lifelines CoxPHFitter, a statsmodels model
+        elif (obj_type is not None and not obj_type.startswith(LOCAL_TYPE_PREFIX)) or isinstance(obj, _LITERALS):
             return  # a DataFrame, an array, a literal: data, not a model
-        elif name is not None and name in self.fitted:
-            confidence, what = Confidence.HIGH, f"{name} (fitted above)"
         elif name is not None and looks_like_model_name(name):
             confidence, what = Confidence.MEDIUM, name
         else:

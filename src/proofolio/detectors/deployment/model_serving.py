@@ -33,7 +33,13 @@ MODEL_LOADS = frozenset(
         "xgboost.Booster", "lightgbm.Booster",
     }
 )
-PREDICT_METHODS = frozenset({"predict", "predict_proba", "generate"})
+PREDICT_METHODS = frozenset({"predict", "predict_proba", "generate", "forecast", "decision_function"})
+
+
+def _predicts(method: str | None) -> bool:
+    """predict/predict_proba/generate/forecast, and every predict_* of other libraries (lifelines'
+    predict_percentile, predict_survival_function; predict_log_proba ...)."""
+    return method is not None and (method in PREDICT_METHODS or method.startswith("predict_"))
 _LOAD_MODEL_PACKAGES = ("mlflow.", "xgboost.", "lightgbm.", "catboost.", "keras.", "tensorflow.")
 
 
@@ -64,7 +70,7 @@ class ModelServing(FileDetector):
             "A file that creates a web app or API (FastAPI/APIRouter, Flask/Blueprint, any Streamlit or Gradio "
             "call, BentoML, LitServe, Ray Serve) and, in the same file, loads a trained model (joblib/torch.load, "
             "Keras load_model, MLflow load_model, ONNX Runtime, transformers from_pretrained/pipeline ...) or calls "
-            "predict/predict_proba/generate. High confidence with a resolved model load (pickle/dill loads count "
+            "predict/predict_proba/predict_*/forecast/generate. High confidence with a resolved model load (pickle/dill loads count "
             "only next to a predict call: they load data as often), medium with only a predict call. Cited at the "
             "app's creation and, when the file calls predict, at the route handler that does (decorator to call)."
         ),
@@ -96,7 +102,7 @@ def predict(features: Features):
 
     def wants_call(self, target: CallTarget) -> bool:
         """Resolved app creations and model loads, and predict-like methods."""
-        if target.method in PREDICT_METHODS:
+        if _predicts(target.method):
             return True
         qualified = target.qualified
         return (
@@ -118,7 +124,7 @@ def predict(features: Features):
                 self.load = qualified
             elif self.generic_load is None and qualified in GENERIC_LOADS:
                 self.generic_load = qualified
-        if self.predict is None and target.method in PREDICT_METHODS:
+        if self.predict is None and _predicts(target.method):
             # model.predict(...) on an untyped variable (joblib.load gives no type) or on a typed model
             # (or on the candidate's own wrapper class)
             if qualified is None or qualified.startswith(LOCAL_TYPE_PREFIX) or is_model_type(qualified.rsplit(".", 1)[0]):

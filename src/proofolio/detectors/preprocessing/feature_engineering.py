@@ -39,6 +39,20 @@ def _column_of(node: ast.AST) -> tuple[str, str] | None:
     return frame, key.value
 
 
+_TARGET_WORDS = re.compile(r"target|label|(^|_)y($|_)", re.IGNORECASE)
+
+
+def _names_target(node: ast.AST) -> bool:
+    """`df["target"]`, `df[config.TARGET]`, `df.label`, `y`: the column a model predicts."""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        text = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else dotted(key)
+    else:
+        text = dotted(node)
+        text = text.rsplit(".", 1)[-1] if text else None
+    return bool(text) and bool(_TARGET_WORDS.search(text))  # type: ignore[arg-type]
+
+
 _MAPPING_NAME = re.compile(r"(map|mapping|dict|dictionary|encoding|codes|labels)$", re.IGNORECASE)
 
 
@@ -111,7 +125,8 @@ df["Title"] = df["Name"].str.extract(r" ([A-Za-z]+)\\.")   # detected
                 return "mapped" if read and column not in read else None  # df["Title"] = df.Name.apply(lambda ...)
             name = ctx.qualname(value.func)
             if name in _BINNING:
-                return "binning"
+                # pd.cut(df[TARGET], 10): bins of the label, to stratify folds, are no feature
+                return None if value.args and _names_target(value.args[0]) else "binning"
             if name in _TRANSFORMS and self._columns(value, frame):
                 return "transform"
             part = self._accessor_part(value.func)

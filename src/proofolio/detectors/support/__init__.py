@@ -73,7 +73,9 @@ _MODEL_RESULT = re.compile(
     r"feature_importances_|importances?|coef_|loss_curve_|silhouette(_scores?|_avg|_vals)?|y_?pred\w*|preds?|"
     r"predictions?|predicted|y_?hat|forecasts?|mean_test_score|mean_train_score|precisions?|recalls?|auc|roc_auc|"
     r"explained_variance_ratio_|cumulative_variance|"
-    r"\w*_loss(es)?|\w+losses|(fake|generated|gen|recon|reconstructed|reconstructions?)(_\w+)?)$",
+    r"\w*_loss(es)?|\w+losses|(fake|generated|gen|recon|reconstructed|reconstructions?)(_\w+)?|"
+    r"cm|cmat|cf_?matrix|conf_?(matrix|mat)|confusion(_?matrix|_mat)?|backtests?|loss_\w+|"
+    r"\w*(rmse|mae|mse|mape|smape)(_\w+)?|survival_?(function|curve)s?|\w+_sf)$",
     re.IGNORECASE,
 )
 ARGUMENT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a call on a long literal list stops early)
@@ -95,11 +97,26 @@ def argument_nodes(call: ast.Call, limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator
     return bounded_walk([*call.args, *(k.value for k in call.keywords)], limit)
 
 
+# Calls whose result is a model's evaluation, drawn as it is: sns.heatmap(confusion_matrix(y, p))
+_RESULT_CALLS = frozenset({"confusion_matrix", "classification_report", "roc_curve", "precision_recall_curve",
+                           "learning_curve", "validation_curve", "historical_forecasts", "backtest",
+                           "predict_survival_function", "predict_cumulative_hazard"})
+
+
 def plots_model_results(call: ast.Call) -> bool:
-    """Whether a plotting call draws a model's results: one of its arguments reads history,
-    cv_results_, fpr/tpr, inertias, predictions, residuals, importances ... by name or key, or
-    calls a model's predict."""
-    for node in argument_nodes(call):
+    """Whether a plotting call draws a model's results: one of its arguments (or the frame or
+    series whose .plot() it is) reads history, cv_results_, fpr/tpr, inertias, predictions,
+    residuals, importances, a confusion matrix, backtests ... by name or key, or calls a model's
+    predict or an evaluation (confusion_matrix, roc_curve ...)."""
+    nodes = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(call.func, ast.Attribute):
+        nodes.append(call.func.value)  # backtest.plot(), loss_df.plot(): what is plotted
+    for node in bounded_walk(nodes, ARGUMENT_SCAN_LIMIT):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if called in _RESULT_CALLS:
+                return True
         if isinstance(node, ast.Name):
             name = node.id
         elif isinstance(node, ast.Attribute):
