@@ -260,14 +260,14 @@ def test_the_repository_probes_are_answered_by_the_file_pass_and_cached(tmp_path
         LOADS_MODEL,
         WEB_APP,
     )
-    from proofolio.detectors.engineering.random_seed import SETS_SEED
+    from proofolio.detectors.engineering.random_seed import SETS_SEED, TRAINS
 
     db = str(tmp_path / "c.sqlite")
     with FileRunner(2, WorkerConfig(cache_path=db)) as runner:
         cold = list(runner.run(tasks))
     by_path = {o.path: o.probes for o in cold}
-    assert by_path["m0.py"] == {SETS_SEED.key}
-    assert by_path["m1.py"] == frozenset() and by_path["bad.py"] == frozenset()  # asked of the text, parsed or not
+    assert by_path["m0.py"] == {SETS_SEED.key, TRAINS.key}  # seeded, and fits a model
+    assert by_path["m1.py"] == {TRAINS.key} and by_path["bad.py"] == frozenset()  # asked of the text, parsed or not
     assert by_path["n.ipynb"] == frozenset()  # every probe asks modules only: notebooks are read when needed
     assert by_path["gone.py"] is None  # never read: a repository detector would read it itself
     with FileRunner(1, WorkerConfig(cache_path=db)) as runner:

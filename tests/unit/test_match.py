@@ -498,3 +498,20 @@ def test_listed_items_naming_nothing_known_are_counted(report_file: Path) -> Non
         "code that calls xgboost; or code that calls lightgbm")
     md = _run(str(report_file), "-", "-f", "md", stdin=posting)
     assert "3 listed items of the posting name nothing proofolio checks in code (lines 2, 3, 5)" in md.stdout
+
+
+def test_a_technology_shown_in_another_skill_covers_its_requirement() -> None:
+    """SQL belongs to preprocessing in the vocabulary; an aggregation query found as exploratory analysis shows it."""
+    r = _report()
+    eda = SkillAssessment(
+        skill="exploratory_analysis", name="Exploratory data analysis", level=Level.DEMONSTRATED, score=40, reason="r",
+        caveats=(), evidence=(Evidence("EDA-sql-queries", "exploratory_analysis", Location(GH, SHA, "src/sales.py", 7),
+                                       "q = 'SELECT region, SUM(x) FROM t GROUP BY region'", Confidence.HIGH,
+                                       (("kind", "group_by"),)),),
+        evidence_count=1, detectors=("EDA-sql-queries",),
+    )
+    tax = load_default_taxonomy()
+    with_sql = cover(replace(r, assessments=(*r.assessments, eda)), find_requirements("Strong SQL", tax, load_vocabulary()), tax)
+    without = cover(r, find_requirements("Strong SQL", tax, load_vocabulary()), tax)
+    assert [(row.status, row.link) for row in with_sql.rows] == [("covered", f"{BLOB}/src/sales.py#L7")]
+    assert [(row.status, row.link) for row in without.rows] == [("partial", None)]

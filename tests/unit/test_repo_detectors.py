@@ -229,6 +229,13 @@ def test_no_random_seed_fires_only_for_model_projects_without_any_seed(tmp_path:
     assert run(NoRandomSeed(), source(tmp_path / "g", code), (knn, linear)) == []
     assert len(run(NoRandomSeed(), source(tmp_path / "h", code), (knn, linear, split))) == 1
     assert len(run(NoRandomSeed(), source(tmp_path / "i", code), (knn, forest))) == 1
+    # a network defined and never trained needs no seed; trained in another file (optimizer.step), it does
+    module = Evidence("MOD-torch-module", "model_building", Location("p", None, "model.py", 4), "class Net(nn.Module):",
+                      Confidence.HIGH)
+    net = {"model.py": "import torch.nn as nn\nclass Net(nn.Module):\n    pass\n"}
+    assert run(NoRandomSeed(), source(tmp_path / "j", net), (module,)) == []
+    trained = {**net, "agent.py": "loss.backward()\noptimizer.step()\n"}
+    assert len(run(NoRandomSeed(), source(tmp_path / "k", trained), (module,))) == 1
 
 
 # --------------------------------------------------------------------------- other repo-level helpers

@@ -278,13 +278,23 @@ def _on_predictions(func: ast.expr) -> bool:
 _TRAINING = re.compile(r"train", re.IGNORECASE)
 
 # Functions whose work is changing data, not looking at it: a transformer's fit/transform, imputers, cleaners.
-# A function that changes the data, by a whole part of its name: `fit`, `_impute_age`, `mean_target_encoding`,
-# `clean_data` (not `get_fitness` or `filler_words`).
-_DATA_CHANGING_FUNCTION = re.compile(
-    r"(?:^|_)(?:fit|transform|inverse_transform|encod(?:e|er|ing)|imput(?:e|er|ing|ation)|fill(?:na|ing)?|"
-    r"clean(?:ing|er)?|preprocess(?:ing|or)?|prepare|prep)(?:$|_)",
-    re.IGNORECASE,
-)
+# A function that changes the data, by its first word (a verb: `fit`, `_impute_age`, `encodeCategories`,
+# `clean_data`) or its last (what it does: `mean_target_encoding`, `MyImputer`); not `get_fitness`,
+# `check_fill_rate` or `summarise_transformers`.
+_CHANGING_FIRST_WORDS = frozenset({
+    "fit", "fitted", "fitting", "transform", "transformed", "inverse", "encode", "encoded", "impute", "imputed", "fill",
+    "fillna", "filled", "clean", "cleaned", "preprocess", "preprocessed", "prepare", "prepared", "prep",
+})
+_CHANGING_LAST_WORDS = frozenset({
+    "encoding", "encodings", "encoder", "imputation", "imputer", "cleaning", "cleaner", "preprocessing", "preprocessor",
+    "transform", "transformer", "transformation",
+})
+_WORD = re.compile(r"[a-z0-9]+|[A-Z][a-z0-9]*")
+
+
+def _changes_data_by_name(name: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(name)]
+    return bool(words) and (words[0] in _CHANGING_FIRST_WORDS or words[-1] in _CHANGING_LAST_WORDS)
 
 
 def _changes_data(node: ast.Call, ctx: FileContext) -> bool:
@@ -296,7 +306,7 @@ def _changes_data(node: ast.Call, ctx: FileContext) -> bool:
         targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]  # type: ignore[attr-defined]
         if any(isinstance(t, (ast.Subscript, ast.Attribute)) for t in targets):
             return True
-    return any(_DATA_CHANGING_FUNCTION.search(name) for name in ctx.enclosing_definitions(node.lineno))
+    return any(_changes_data_by_name(name) for name in ctx.enclosing_definitions(node.lineno))
 
 
 def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext) -> bool:

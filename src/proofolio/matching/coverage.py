@@ -90,21 +90,21 @@ def _unseeable(req: Requirement) -> bool:
     return term is not None and term.specific and not term.modules and not term.detectors
 
 
-def _best(a: SkillAssessment, req: Requirement, everywhere: list[Evidence]) -> tuple[Evidence | None, bool]:
+def _best(a: SkillAssessment, req: Requirement, everywhere: list[Evidence], fired_anywhere: set[str]) -> tuple[Evidence | None, bool]:
     """The evidence to link (specific to the term when possible) and whether it is specific.
 
-    A library's calls may be evidence of another skill (numpy in preprocessing): any skill's
-    evidence calling it shows the technology.
+    A technology may show in another skill's evidence (numpy calls in preprocessing, SQL
+    aggregations in exploratory analysis): any skill's evidence, or detectors, show it.
     """
     positive = [e for e in a.evidence if e.severity is None]
     term = req.term
     if term is not None and term.needs_own_evidence:
         specific = next((e for e in positive if _matches_term(e, req)), None)
-        if specific is None and term.modules:
+        if specific is None:
             specific = next((e for e in everywhere if e.severity is None and _matches_term(e, req)), None)
         if specific is not None:
             return specific, True
-        fired = any(d in a.detectors for d in term.detectors)
+        fired = any(d in fired_anywhere for d in term.detectors)
         if not fired:
             return None, False  # the skill's other evidence shows nothing of this technology: no link to it
         return (positive[0] if positive else None), True
@@ -130,7 +130,7 @@ def _demonstrate(req: Requirement, taxonomy: Taxonomy, a: SkillAssessment | None
     return " — ".join(p for p in parts if p)
 
 
-def _row(req: Requirement, a: SkillAssessment | None, name: str, everywhere: list[Evidence],
+def _row(req: Requirement, a: SkillAssessment | None, name: str, everywhere: list[Evidence], fired_anywhere: set[str],
          sources: dict[str, SourceInfo], taxonomy: Taxonomy, titles: dict[str, str]) -> tuple[CoverageRow, Gap | None]:
     if a is not None and (a.level is Level.NOT_ASSESSED or _unseeable(req)):
         status: Status = "not assessed"
@@ -139,7 +139,7 @@ def _row(req: Requirement, a: SkillAssessment | None, name: str, everywhere: lis
         status = "not assessed" if _unseeable(req) else "gap"
         ev, specific = None, False
     else:
-        ev, specific = _best(a, req, everywhere)
+        ev, specific = _best(a, req, everywhere, fired_anywhere)
         if a.tags and not specific:
             status = "gap"
         else:
@@ -162,6 +162,7 @@ def cover(result: Result, requirements: list[Requirement], taxonomy: Taxonomy, p
     """One row per requirement, in the posting's order, and the gaps with what would fill them."""
     by_skill = {a.skill: a for a in result.assessments}
     everywhere = [e for a in result.assessments for e in a.evidence]
+    fired_anywhere = {d for a in result.assessments for d in a.detectors}
     sources = sources_by_name(result)
     titles = {m.id: m.title for m in default_registry().metas()}
     rows: list[CoverageRow] = []
@@ -171,7 +172,7 @@ def cover(result: Result, requirements: list[Requirement], taxonomy: Taxonomy, p
         a = by_skill.get(req.skill)
         skill = taxonomy.skill(req.skill)
         name = a.name if a else (skill.name if skill else req.skill)
-        return _row(req, a, name, everywhere, sources, taxonomy, titles)
+        return _row(req, a, name, everywhere, fired_anywhere, sources, taxonomy, titles)
 
     for req in requirements:
         if req.alternatives:  # "Python or R": the best of its members, shown under the group's words

@@ -46,6 +46,10 @@ TRAINERS_THAT_SAVE = frozenset({
 # Companions a model package saves with the same methods: `tokenizer.save_pretrained` saves no model.
 COMPANIONS = ("Tokenizer", "TokenizerFast", "Processor", "FeatureExtractor", "Config", "ImageProcessor")
 _LITERALS = (ast.Dict, ast.List, ast.Tuple, ast.Set, ast.Constant)
+# Types fitted as often as models but saved as preparation, not as a model: scalers, encoders, vectorizers, frames.
+_NOT_MODELS = ("sklearn.preprocessing.", "sklearn.feature_extraction.", "sklearn.compose.", "sklearn.impute.",
+               "sklearn.feature_selection.", "category_encoders.", "pandas.", "numpy.", "tensorflow.keras.preprocessing.",
+               "keras.preprocessing.", "transformers.AutoTokenizer", "tokenizers.")
 COMPANION_NAMES = ("tokenizer", "processor", "feature_extractor", "config")
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "partial_fit", "train"})
 
@@ -120,7 +124,8 @@ torch.save(net.state_dict(), "weights.pt")          # detected
             confidence, what = Confidence.HIGH, "checkpoint with state_dict"
         elif is_model_type(obj_type):
             confidence, what = Confidence.HIGH, obj_type or ""
-        elif name is not None and name in self.fitted and not isinstance(obj, _LITERALS):
+        elif (name is not None and name in self.fitted and not isinstance(obj, _LITERALS)
+              and (obj_type is None or not obj_type.startswith(_NOT_MODELS))):
             confidence, what = Confidence.HIGH, f"{name} (fitted above)"  # a lifelines CoxPHFitter, a statsmodels model
         elif (obj_type is not None and not obj_type.startswith(LOCAL_TYPE_PREFIX)) or isinstance(obj, _LITERALS):
             return  # a DataFrame, an array, a literal: data, not a model

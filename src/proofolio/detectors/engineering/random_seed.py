@@ -58,6 +58,18 @@ def sets_seed(text: str) -> bool:
     return False
 
 
+_TRAINING_CALLS = (".backward(", ".step(", ".fit(", ".fit_generator(", ".learn(", ".train(", "train_on_batch(")
+
+
+def trains_something(text: str) -> bool:
+    """Whether a module calls anything that trains: backward/step, fit, learn, train (substring tests)."""
+    return any(call in text for call in _TRAINING_CALLS)
+
+
+# Asked of modules by the file pass (in the rare project whose only model evidence is a definition).
+TRAINS = TextProbe(trains_something, (".py",))
+
+
 # Asked of modules by the file pass; a notebook's JSON (outputs and all) runs to megabytes, so
 # notebooks are only read here, and only when no module of the project sets a seed.
 SETS_SEED = TextProbe(sets_seed, (".py",))
@@ -75,7 +87,8 @@ class NoRandomSeed(RepoDetector):
             "in a parameter dict. A project training through Hugging Face's Trainer is seeded (its "
             "TrainingArguments seed defaults to 42), and so is one whose only models are deterministic "
             "(linear/logistic regression, neighbours, naive Bayes, discriminant analysis, statsmodels) "
-            "with no shuffled split, and so is one that only defines networks (nn.Module classes) without training them. "
+            "with no shuffled split, and so is one that only defines networks (nn.Module classes) and calls nothing that trains "
+            "(no backward/step/fit/learn/train in any file). "
             "Cited at the first file that builds a model."
         ),
         why=(
@@ -92,19 +105,20 @@ X_train, X_test, y_train, y_test = train_test_split(X, y)
         remediation="Fix the seeds (random_state=, np.random.seed, torch.manual_seed) so results can be reproduced.",
     )
 
-    text_probes = (SETS_SEED,)
+    text_probes = (SETS_SEED, TRAINS)
 
     def check(self, repo: RepoContext) -> None:
         models = [e for e in repo.file_evidence if e.detector.startswith("MOD-") and e.detector not in DETERMINISTIC]
-        if all(e.detector in DEFINITIONS for e in models):
-            return  # an nn.Module written but never trained here: nothing random runs
+        code_paths = [path for path in repo.paths if path.endswith(CODE_SUFFIXES)]
+        if models and all(e.detector in DEFINITIONS for e in models) and not repo.probe_any(code_paths, TRAINS):
+            return  # an nn.Module written but never trained here (no backward/step/fit anywhere): nothing random runs
         if any(e.value("api") in SEEDING_TRAINERS for e in models):
             return
         if models and all((e.value("api") or "").startswith(DETERMINISTIC_APIS) for e in models) and not any(
             e.detector in SHUFFLING or "Shuffle" in (e.value("api") or "") for e in repo.file_evidence
         ):
             return  # nothing random to seed
-        if not models or repo.probe_any((path for path in repo.paths if path.endswith(CODE_SUFFIXES)), SETS_SEED):
+        if not models or repo.probe_any(code_paths, SETS_SEED):
             return
         first = min(models, key=lambda e: e.location.sort_key()).location
         repo.emit(

@@ -74,8 +74,8 @@ _MODEL_RESULT = re.compile(
     r"predictions?|predicted|y_?hat|forecasts?|mean_test_score|mean_train_score|precisions?|recalls?|auc|roc_auc|"
     r"explained_variance_ratio_|cumulative_variance|"
     r"\w*_loss(es)?|\w+losses|(fake|generated|gen|recon|reconstructed|reconstructions?)(_\w+)?|"
-    r"cm|cmat|cf_?matrix|conf_?(matrix|mat)|confusion(_?matrix|_mat)?|backtests?|loss_\w+|"
-    r"\w*(rmse|mae|mse|mape|smape)(_\w+)?|survival_?(function|curve)s?|\w+_sf)$",
+    r"cmat|cf_?matrix|conf_?(matrix|mat)|confusion(_?matrix|_mat)?|backtests?|loss_(df|history|curve|values|log)|"
+    r"\w*(rmse|mae|mse|mape|smape)(_\w+)?|survival_?(function|curve)s?|(survival|km|kmf|cox|cph|\w*conditioned|pred\w*)_sf)$",
     re.IGNORECASE,
 )
 ARGUMENT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a call on a long literal list stops early)
@@ -119,6 +119,8 @@ def plots_model_results(call: ast.Call) -> bool:
                 return True
         if isinstance(node, ast.Name):
             name = node.id
+            if name == "cm":  # a confusion matrix by its usual name (`plt.cm` is the colormap module, an attribute)
+                return True
         elif isinstance(node, ast.Attribute):
             name = node.attr
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 40:
