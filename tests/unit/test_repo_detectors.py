@@ -273,6 +273,10 @@ def test_ci_values(tmp_path: Path) -> None:
         ".github/workflows/ci.yaml": (1, {"provider": "github", "runs_tests": "yes", "trains": "no"}),
         "Jenkinsfile": (2, {"provider": "jenkins", "runs_tests": "no", "trains": "yes"}),
     }
+    named = {".gitlab-ci.yml": "train:\n  script:\n    - python src/model_training.py\n",
+             ".github/workflows/lint.yml": "jobs:\n  l:\n    steps:\n      - run: ruff check constrain.py\n"}
+    trains = {e.location.path: e.value("trains") for e in run(ContinuousIntegration(), source(tmp_path / "b", named))}
+    assert trains == {".gitlab-ci.yml": "yes", ".github/workflows/lint.yml": "no"}  # "constrain.py" trains nothing
 
 
 def _file_evidence(detector: str) -> Evidence:

@@ -247,6 +247,8 @@ class CatalogRunner(FileDetector):
             return
         if _on_predictions(node.func):
             return  # `clf.predict(X).astype(int)`, `(proba > 0.5).astype(int)`: a model's output, not data prepared
+        if target.method == "astype" and isinstance(node.func, ast.Attribute) and _condition(node.func.value):
+            return  # `(df.tenure == 1).astype(int)`: a flag made from a condition, no column type cleaned
         imports = ctx.document.imports
         for row in self.methods[target.method]:
             if row.rules and _ruled_out(row, node, ctx):
@@ -260,6 +262,14 @@ _ORDER = [Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH]
 
 def _weaker(a: Confidence, b: Confidence) -> Confidence:
     return _ORDER[min(_ORDER.index(a), _ORDER.index(b))]
+
+
+def _condition(node: ast.expr) -> bool:
+    """`a == 1`, `~mask`, `(a > 65) & (b == "No")`: a boolean mask."""
+    if isinstance(node, (ast.Compare, ast.BoolOp)) or (isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not))):
+        return True
+    return isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)) and (
+        isinstance(node.left, ast.Compare) or isinstance(node.right, ast.Compare))
 
 
 def _on_predictions(func: ast.expr) -> bool:

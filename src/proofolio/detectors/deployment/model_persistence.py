@@ -27,6 +27,7 @@ MODEL_SAVES = frozenset(
         # checkpoint callbacks: they save the model as it trains
         "pytorch_lightning.callbacks.ModelCheckpoint", "lightning.pytorch.callbacks.ModelCheckpoint",
         "lightning.pytorch.callbacks.model_checkpoint.ModelCheckpoint", "skorch.callbacks.Checkpoint",
+        "keras.callbacks.ModelCheckpoint", "tensorflow.keras.callbacks.ModelCheckpoint",
     }
 )
 # Methods that save the model they are called on: typed receiver → high, untyped → medium (with the package imported).
@@ -63,7 +64,7 @@ class ModelPersistence(FileDetector):
             "Saving a model: joblib/pickle/dill/torch.save/skops of an object that is a model (typed as an "
             "estimator or network, fitted earlier in the file, a state_dict(), or named like `model`/`clf`), "
             "Keras/XGBoost/LightGBM/CatBoost save/save_model, a Hugging Face Trainer's save_model, save_pretrained, torch.jit/ONNX export, "
-            "mlflow.<flavour>.save_model/log_model, Lightning/skorch checkpoints (ModelCheckpoint, "
+            "mlflow.<flavour>.save_model/log_model, Keras/Lightning/skorch checkpoints (ModelCheckpoint, "
             "trainer.save_checkpoint, skorch Checkpoint/save_params). joblib.dump/torch.save of an unknown object is low "
             "confidence; a checkpoint dict holding a `state_dict()` (PyTorch's recipe) counts; pickling an object "
             "that is not a model (a DataFrame, another dict literal) is no evidence."

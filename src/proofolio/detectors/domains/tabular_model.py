@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector, dotted
 from proofolio.detectors.support import is_model_type
 from proofolio.detectors.support.evaluation_flow import (
     TABLE_READERS,
@@ -15,6 +15,14 @@ from proofolio.detectors.support.evaluation_flow import (
 from proofolio.models import Confidence
 
 SUPERVISED_PREFIXES = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "imblearn.pipeline.")
+
+
+def _reconstructs(call: ast.Call) -> bool:
+    """`autoencoder.fit(X, X)`: the input is its own target, an unsupervised fit."""
+    if len(call.args) < 2:
+        return False
+    first = dotted(call.args[0])
+    return first is not None and first == dotted(call.args[1])
 
 
 class TabularModel(FileDetector):
@@ -41,7 +49,7 @@ model = RandomForestClassifier()
 model.fit(df[["income", "debt"]], df["default"])   # detected
 ''',
         not_detected=(
-            "Clustering/decomposition (unsupervised), statsmodels, models trained on arrays from images or text, "
+            "Clustering/decomposition, outlier detectors and autoencoders fitted on their own input (unsupervised), statsmodels, models trained on arrays from images or text, "
             "and files that get their table from elsewhere (a helper in another module)."
         ),
     )
@@ -77,6 +85,7 @@ model.fit(df[["income", "debt"]], df["default"])   # detected
                 and kind.startswith(SUPERVISED_PREFIXES)
                 and not kind.startswith(UNSUPERVISED_PREFIXES)
                 and not is_preprocessor(kind)
+                and not _reconstructs(fit.node)
             ):
                 ctx.emit(self.meta, fit.node, Confidence.HIGH, (("domain", "tabular"), ("model", kind)))
                 return

@@ -21,7 +21,7 @@ _TRIVIAL_COMMANDS = frozenset({"echo", "ls", "pwd", "cat", "date", "whoami", "tr
 _RUN = re.compile(r"^(\s*)(?:-\s*)?run\s*:\s*(.*)$")
 _USES = re.compile(r"^\s*(?:-\s*)?uses\s*:\s*['\"]?([^\s'\"#]+)")
 _RUNS_TESTS = re.compile(r"\b(pytest|unittest|tox|nox|make\s+test|python\s+-m\s+pytest)\b")
-_TRAINS = re.compile(r"\b(train\w*\.py|dvc\s+repro|mlflow\s+run)\b")
+_TRAINS = re.compile(r"((?:\b|_)train\w*\.py|\bdvc\s+repro|\bmlflow\s+run)\b")  # train.py, model_training.py; not constrain.py
 
 
 class ContinuousIntegration(RepoDetector):

@@ -75,7 +75,8 @@ _MODEL_RESULT = re.compile(
     r"explained_variance_ratio_|cumulative_variance|"
     r"\w*_loss(es)?|\w+losses|(fake|generated|gen|recon|reconstructed|reconstructions?)(_\w+)?|"
     r"cmat|cf_?matrix|conf_?(matrix|mat)|confusion(_?matrix|_mat)?|backtests?|loss_(df|history|curve|values|log)|"
-    r"\w*(rmse|mae|mse|mape|smape)(_\w+)?|survival_?(function|curve)s?|(survival|km|kmf|cox|cph|\w*conditioned|pred\w*)_sf)$",
+    r"\w*(rmse|mae|mse|mape|smape)(_\w+)?|survival_?(function|curve)s?|(survival|km|kmf|cox|cph|\w*conditioned|pred\w*)_sf|"
+    r"params|coefs?|coefficients?|conf_int|fitted(_\w+)?)$",
     re.IGNORECASE,
 )
 ARGUMENT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a call on a long literal list stops early)
@@ -103,11 +104,18 @@ _RESULT_CALLS = frozenset({"confusion_matrix", "classification_report", "roc_cur
                            "predict_survival_function", "predict_cumulative_hazard"})
 
 
+def _short_constant_list(node: ast.AST) -> bool:
+    return (isinstance(node, (ast.List, ast.Tuple)) and 1 <= len(node.elts) <= 2
+            and all(isinstance(e, ast.Constant) and isinstance(e.value, (int, float)) for e in node.elts))
+
+
 def plots_model_results(call: ast.Call) -> bool:
     """Whether a plotting call draws a model's results: one of its arguments (or the frame or
     series whose .plot() it is) reads history, cv_results_, fpr/tpr, inertias, predictions,
     residuals, importances, a confusion matrix, backtests ... by name or key, or calls a model's
     predict or an evaluation (confusion_matrix, roc_curve ...)."""
+    if len(call.args) >= 2 and all(_short_constant_list(a) for a in call.args[:2]):
+        return True  # plt.plot([0, 1], [0, 1], "--"): the chance diagonal of a ROC plot, a reference line
     nodes = [*call.args, *(k.value for k in call.keywords)]
     if isinstance(call.func, ast.Attribute):
         nodes.append(call.func.value)  # backtest.plot(), loss_df.plot(): what is plotted

@@ -61,7 +61,9 @@ PREPROCESSOR_PATTERNS = (
     "sklearn.decomposition.PCA", "sklearn.feature_extraction.text.*", "category_encoders.*",
 )
 # Types whose .fit never means "a model was trained on this data" for our purposes.
-UNSUPERVISED_PREFIXES = ("sklearn.cluster.", "sklearn.decomposition.", "sklearn.manifold.", "statsmodels.")
+UNSUPERVISED_PREFIXES = ("sklearn.cluster.", "sklearn.decomposition.", "sklearn.manifold.", "statsmodels.",
+                         "sklearn.ensemble.IsolationForest", "sklearn.svm.OneClassSVM", "sklearn.neighbors.LocalOutlierFactor",
+                         "sklearn.covariance.", "sklearn.mixture.", "pyod.")
 SELECTORS = frozenset({"max", "min", "argmax", "argmin", "idxmax", "idxmin", "sorted", "nlargest", "nsmallest", "sort_values"})
 HELD_OUT_WORDS = ("val", "valid", "dev")
 # Calls that turn text or images into features: what they return is not a table's columns,
