@@ -91,11 +91,15 @@ X_train, X_test = X.iloc[:1000], X.iloc[1000:]   # detected
         self.heads: dict[tuple[str, str], int] = {}  # (sliced, boundary) → line of the training side
         self.tails: dict[tuple[str, str], int] = {}  # ... of the held-out side
         self.shuffled: set[str] = set()  # names whose rows were put in random order: a cut of them is a random split
+        self.may_shuffle: bool | None = None  # whether the file names a shuffle at all (asked once)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if isinstance(node, ast.Expr):  # random.shuffle(rows), np.random.shuffle(X)
-            call = node.value
-            if isinstance(call, ast.Call) and call.args and _shuffled_by(call):
+        if self.may_shuffle is None:
+            source = ctx.document.source
+            self.may_shuffle = "shuffle" in source or "permutation" in source or "sample(" in source
+        if node.__class__ is ast.Expr:  # random.shuffle(rows), np.random.shuffle(X)
+            call = node.value  # type: ignore[attr-defined]
+            if self.may_shuffle and isinstance(call, ast.Call) and call.args and _shuffled_by(call):
                 name = dotted(call.args[0])
                 if name is not None:
                     self.shuffled.add(name)
@@ -104,13 +108,16 @@ X_train, X_test = X.iloc[:1000], X.iloc[1000:]   # detected
         if len(node.targets) != 1:
             return
         target, value = node.targets[0], node.value
-        reordered = isinstance(value, ast.Subscript) and dotted(value.slice) in self.shuffled  # X = X[perm]
-        if reordered or _shuffled_by(value):  # df = df.sample(frac=1); X, y = shuffle(X, y)
-            for element in target.elts if isinstance(target, ast.Tuple) else [target]:
-                name = dotted(element)
-                if name is not None:
-                    self.shuffled.add(name)
-            return
+        if self.may_shuffle:
+            reordered = isinstance(value, ast.Subscript) and dotted(value.slice) in self.shuffled  # X = X[perm]
+            if reordered or _shuffled_by(value):  # df = df.sample(frac=1); X, y = shuffle(X, y)
+                for element in target.elts if isinstance(target, ast.Tuple) else [target]:
+                    name = dotted(element)
+                    if name is not None:
+                        self.shuffled.add(name)
+                return
+        if value.__class__ is not ast.Subscript and value.__class__ is not ast.Tuple:
+            return  # no slice to look at
         if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
             pairs = list(zip(target.elts, value.elts))
         else:

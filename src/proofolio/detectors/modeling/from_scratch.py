@@ -80,28 +80,35 @@ for epoch in range(100):
     def __init__(self) -> None:
         self.first: tuple[int, str] | None = None
         self.updates = 0
+        self.names_centroids: bool | None = None  # whether the file names centroids at all (asked once)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         kind: str | None = None
-        if isinstance(node, ast.AugAssign):
-            if isinstance(node.op, (ast.Sub, ast.Add)) and node.value.__class__ in (ast.BinOp, ast.Call):
-                part = _last_part(node.target)
+        value = node.value  # type: ignore[attr-defined]
+        value_kind = value.__class__
+        if value_kind is not ast.BinOp and value_kind is not ast.Call:
+            return  # most assignments: a name, a constant, a subscript
+        if node.__class__ is ast.AugAssign:
+            if isinstance(node.op, (ast.Sub, ast.Add)):  # type: ignore[attr-defined]
+                part = _last_part(node.target)  # type: ignore[attr-defined]
                 if part is not None and _PARAMETER.match(part):
-                    kind = _update_kind(node.value)
-        else:
-            assert isinstance(node, ast.Assign)
-            value = node.value
-            if len(node.targets) != 1 or value.__class__ not in (ast.BinOp, ast.Call):
-                return
-            target = node.targets[0]
-            part = _last_part(target)
-            if part is None:
-                return
-            if (isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Sub, ast.Add))
-                    and dotted(value.left) == dotted(target) and _PARAMETER.match(part)):
-                kind = _update_kind(value.right)  # theta = theta - alpha * gradient
-            elif _CENTROIDS.search(part) and _means_of_members(value):
-                kind = "kmeans"  # centroids[k] = X[labels == k].mean(axis=0)
+                    kind = _update_kind(value)
+        elif len(node.targets) == 1:  # type: ignore[attr-defined]
+            target = node.targets[0]  # type: ignore[attr-defined]
+            if value_kind is ast.BinOp:  # theta = theta - alpha * gradient
+                if isinstance(value.op, (ast.Sub, ast.Add)) and target.__class__ is value.left.__class__:
+                    name = dotted(target)
+                    if name is not None and name == dotted(value.left) and _PARAMETER.match(name.rsplit(".", 1)[-1]):
+                        kind = _update_kind(value.right)
+            else:  # centroids[k] = X[labels == k].mean(axis=0)
+                if self.names_centroids is None:
+                    source = ctx.document.source
+                    self.names_centroids = "centroid" in source or "center" in source or "cluster_means" in source
+                if not self.names_centroids:
+                    return
+                part = _last_part(target)
+                if part is not None and _CENTROIDS.search(part) and _means_of_members(value):
+                    kind = "kmeans"
         if kind is None:
             return
         self.updates += 1
