@@ -7,7 +7,12 @@ render.py prints the coverage as a table (terminal), Markdown or JSON.
 
 from proofolio.matching.coverage import Coverage, CoverageRow, Gap, cover
 from proofolio.matching.posting import PostingError, html_to_text, read_posting
-from proofolio.matching.requirements import PostingScan, Requirement, find_requirements, scan_posting
+from proofolio.matching.requirements import (
+    PostingScan,
+    Requirement,
+    find_requirements,
+    scan_posting,
+)
 from proofolio.matching.vocabulary import Term, load_vocabulary
 
 __all__ = [

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import ast
 
-from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector, dotted
+from proofolio.detectors.base import (
+    CallTarget,
+    DetectorMeta,
+    FileContext,
+    FileDetector,
+    dotted,
+)
 from proofolio.detectors.support import is_model_type
 from proofolio.detectors.support.evaluation_flow import (
     TABLE_READERS,

@@ -113,7 +113,7 @@ for epoch in range(100):
             return
         self.updates += 1
         if self.first is None:
-            self.first = (node.lineno, kind)
+            self.first = (node.lineno, kind)  # type: ignore[attr-defined]
 
     def finish(self, ctx: FileContext) -> None:
         if self.first is None:
@@ -128,8 +128,7 @@ def _means_of_members(value: ast.AST) -> bool:
     for node in bounded_walk([value], MAX_UPDATE_NODES):
         if isinstance(node, ast.Call):
             func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else None
-            if name == "mean":
+            if isinstance(func, ast.Attribute) and func.attr == "mean":
                 subjects = [func.value, *node.args[:1]]  # x[...].mean(0) or np.mean(x[...], axis=0)
                 if any(isinstance(s, ast.Subscript) and isinstance(s.slice, ast.Compare) for s in subjects):
                     return True
