@@ -299,3 +299,14 @@ def test_a_cut_of_shuffled_rows_is_said_to_be_a_random_hold_out() -> None:
     evidence, _ = detect_file(read_document("a.py", source.encode()), REGISTRY.file_detectors(), "r", None)
     found = [(e.location.line, e.value("sliced"), e.value("order")) for e in evidence if e.detector == "EVAL-holdout-slices"]
     assert found == [(4, "series", None), (6, "rows", "shuffled"), (8, "df", "shuffled")]
+
+
+def test_reported_metrics_quote_the_line_that_printed_them() -> None:
+    """The evidence points at the line that shows the figures, not at the cell's first line (often an import)."""
+    from support import ROOT
+
+    path = ROOT / "fixtures" / "detectors" / "EVAL-reported-metrics" / "positive_validation_log.ipynb"
+    evidence, _ = detect_file(read_document(path.name, path.read_bytes()), REGISTRY.file_detectors(), "r", None)
+    quoted = [(e.location.cell, e.location.line, e.snippet) for e in evidence if e.detector == "EVAL-reported-metrics"]
+    assert quoted == [(0, 2, "model.fit(X, y, epochs=1, validation_split=0.2)  # [expect: EVAL-reported-metrics]"),
+                      (1, 3, "print(f'accuracy: {acc:.3f}')  # [expect: EVAL-reported-metrics]")]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofolio.documents.magics import _MAYBE_IPYTHON, _may_be_ipython, neutralise_cell
+from proofolio.documents.magics import _MAYBE_IPYTHON, _may_be_ipython, neutralise_cell, without_leading_indent
 
 
 @pytest.mark.parametrize(
@@ -127,3 +127,9 @@ def test_a_hostile_timed_statement_is_left_to_the_cell_parse() -> None:
     deep = "%time x" + "[0]" * 100_000
     out, is_python = neutralise_cell(deep)
     assert is_python and out == "pass"
+
+
+def test_a_cell_indented_from_its_first_line_runs_dedented_as_in_ipython() -> None:
+    assert without_leading_indent(" df = load()\n df.describe()") == "df = load()\ndf.describe()"
+    assert without_leading_indent("\tif x:\n\t    y()\nz()") == "if x:\n    y()\nz()"
+    assert without_leading_indent("x = 1\n  y = 2") == "x = 1\n  y = 2"  # only a first line's indent counts

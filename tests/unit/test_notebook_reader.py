@@ -1,5 +1,6 @@
 """Notebooks: joined code, an exact line → cell map, outputs summarised, bad cells skipped."""
 
+import ast
 import json
 from pathlib import Path
 
@@ -105,3 +106,26 @@ def test_a_notebook_file_holding_plain_python_is_read_as_one_cell() -> None:
     # broken JSON, prose and an empty file stay invalid notebooks
     for data in (b'{"cells": [', b"this is not json, nor python", b""):
         assert [p.kind for p in read_document("x.ipynb", data).problems] == ["invalid-notebook"]
+
+
+def test_a_schema_failure_names_what_the_format_does_not_allow() -> None:
+    """A reader can tell nothing was lost: Colab's errorDetails or a stray top-level key, named."""
+    colab = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "code", "id": "a", "metadata": {}, "execution_count": 1, "source": "import pandas as pd",
+         "outputs": [{"output_type": "error", "ename": "E", "evalue": "v", "traceback": [], "errorDetails": {}}]}]}
+    doc = read_document("c.ipynb", json.dumps(colab).encode())
+    assert [(p.kind, p.reason) for p in doc.problems] == [
+        ("invalid-notebook", "fails the nbformat schema (cell 0 output 0 key 'errorDetails'); read leniently")]
+    assert doc.tree is not None  # read all the same
+    kaggle = {"nbformat": 4, "nbformat_minor": 2, "metadata": {}, "kernelspec": {}, "cells": []}
+    assert [p.reason for p in read_document("k.ipynb", json.dumps(kaggle).encode()).problems] == [
+        "fails the nbformat schema (top-level key 'kernelspec'); read leniently"]
+
+
+def test_a_cell_pasted_with_a_leading_space_is_read() -> None:
+    cells = [{"cell_type": "code", "source": "import pandas as pd", "outputs": [], "metadata": {}, "execution_count": 1},
+             {"cell_type": "code", "source": " df = pd.read_csv('data.csv')\n df.describe()", "outputs": [],
+              "metadata": {}, "execution_count": 2}]
+    doc = read_document("x.ipynb", _nb(cells))
+    assert [p.kind for p in doc.problems if p.kind == "cell-syntax-error"] == []
+    assert doc.tree is not None and "read_csv" in ast.dump(doc.tree)

@@ -3,7 +3,8 @@
 Each IPython-only line is replaced by ``pass`` at its own indentation (deleting it would
 leave empty ``if``/``try`` blocks), and ``x = !cmd`` / ``x = %magic`` by ``x = None``; a
 timing magic keeps the statement it times (``%time clf.fit(X, y)`` is ``clf.fit(X, y)``).
-Automagic package commands (``pip install x`` without ``%``) are IPython lines too.
+Automagic package commands (``pip install x`` without ``%``) are IPython lines too, and a cell
+whose first line is indented loses that indentation, as IPython runs it.
 Line numbers never change, so the notebook's line → cell map stays exact. A line that
 starts with ``%`` inside an open bracket or after a backslash is a modulo continuation,
 not a magic, and is kept.
@@ -88,6 +89,16 @@ def neutralise_cell(source: str) -> tuple[str, bool]:
     if not _may_be_ipython(source):
         return source, True
     return neutralise_lines(source)
+
+
+def without_leading_indent(source: str) -> str:
+    """IPython's `leading_indent` cleanup: a cell whose first line is indented (" df.head()" pasted
+    with a space) runs with that indentation removed from every line that has it."""
+    if source[:1] not in (" ", "\t"):
+        return source
+    lines = source.split("\n")
+    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" \t"))]
+    return "\n".join(line[len(indent):] if line.startswith(indent) else line for line in lines)
 
 
 def _may_be_ipython(source: str) -> bool:

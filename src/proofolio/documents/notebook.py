@@ -26,7 +26,7 @@ from proofolio.documents.base import (
     MarkdownCell,
     NotebookInfo,
 )
-from proofolio.documents.magics import neutralise_cell
+from proofolio.documents.magics import neutralise_cell, without_leading_indent
 from proofolio.documents.python import parse_source, rewrite_python2
 
 MAX_OUTPUT_TEXT = 2000  # characters of printed output kept per cell
@@ -75,7 +75,7 @@ def load_notebook(data: bytes) -> tuple[dict[str, Any], list[DocumentProblem]]:
     if isinstance(raw, dict) and raw.get("nbformat") == 4 and isinstance(raw.get("cells"), list):
         problems: list[DocumentProblem] = []
         if not _schema_valid(raw):
-            problems.append(DocumentProblem("invalid-notebook", "fails the nbformat schema; read leniently"))
+            problems.append(DocumentProblem("invalid-notebook", f"fails the nbformat schema ({_schema_error(raw)}); read leniently"))
         return raw, problems
     return _load_other_format(text, raw)
 
@@ -94,6 +94,56 @@ def _schema_valid(raw: dict[str, Any]) -> bool:
     minor = raw.get("nbformat_minor")
     validator = _v4_validator(minor if isinstance(minor, int) else None)  # cached: a list minor is unhashable
     return validator is None or _valid(validator, raw)
+
+
+MAX_SCHEMA_MESSAGE = 160  # characters of the validator's message kept in the problem
+
+
+def _short(message: str) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= MAX_SCHEMA_MESSAGE else message[: MAX_SCHEMA_MESSAGE - 3] + "..."
+
+
+_TOP_KEYS = frozenset({"cells", "metadata", "nbformat", "nbformat_minor"})
+_CELL_KEYS = {"code": frozenset({"id", "cell_type", "metadata", "execution_count", "source", "outputs"}),
+              "markdown": frozenset({"id", "cell_type", "metadata", "source", "attachments"}),
+              "raw": frozenset({"id", "cell_type", "metadata", "source", "attachments"})}
+_OUTPUT_KEYS = {"error": frozenset({"output_type", "ename", "evalue", "traceback"}),
+                "stream": frozenset({"output_type", "name", "text"}),
+                "display_data": frozenset({"output_type", "data", "metadata", "transient"}),
+                "execute_result": frozenset({"output_type", "data", "metadata", "execution_count", "transient"})}
+
+
+def _schema_error(raw: dict[str, Any]) -> str:
+    """What makes a notebook invalid, said so a reader knows whether anything was lost: the first
+    key the format does not allow (Colab's `errorDetails`, a top-level `kernelspec`), else the
+    validator's own words. Asked only of notebooks already found invalid."""
+    extra = sorted(set(raw) - _TOP_KEYS)
+    if extra:
+        return f"top-level key {extra[0]!r}"
+    for i, cell in enumerate(raw["cells"]):
+        if not isinstance(cell, dict):
+            return f"cell {i} is not an object"
+        allowed = _CELL_KEYS.get(cell.get("cell_type"))  # type: ignore[arg-type]
+        if allowed is None:
+            return f"cell {i} has cell_type {cell.get('cell_type')!r}"
+        extra = sorted(set(cell) - allowed)
+        if extra:
+            return f"cell {i} key {extra[0]!r}"
+        for j, output in enumerate(cell.get("outputs") or ()):
+            keys = _OUTPUT_KEYS.get(output.get("output_type")) if isinstance(output, dict) else None
+            if keys is None:
+                return f"cell {i} output {j} of an unknown type"
+            extra = sorted(set(output) - keys)
+            if extra:
+                return f"cell {i} output {j} key {extra[0]!r}"
+    minor = raw.get("nbformat_minor")
+    validator = _v4_validator(minor if isinstance(minor, int) else None)
+    try:
+        validator.validate(raw)
+    except Exception as exc:  # noqa: BLE001 - fastjsonschema's JsonSchemaException, or a validator bug
+        return _short(str(getattr(exc, "message", None) or exc))
+    return "a rule of the schema"
 
 
 def _valid(validator: Any, raw: dict[str, Any]) -> bool:
@@ -305,8 +355,10 @@ def _load_other_format(text: str, raw: Any) -> tuple[dict[str, Any], list[Docume
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nb = nbformat.reads(text, as_version=4, capture_validation_error=captured)
-        if captured.get("ValidationError") is not None:
-            problems.append(DocumentProblem("invalid-notebook", "fails the nbformat schema; read leniently"))
+        error = captured.get("ValidationError")
+        if error is not None:
+            message = _short(getattr(error, "message", None) or str(error))
+            problems.append(DocumentProblem("invalid-notebook", f"fails the nbformat schema ({message}); read leniently"))
         return dict(nb), problems
     except Exception as exc:  # nbformat raises many types for off-schema notebooks
         if not isinstance(raw, dict):
@@ -394,7 +446,7 @@ def join_cells(
         if kind == "markdown":
             markdown.append(MarkdownCell(index, cell_text(cell.get("source"))))
         elif kind == "code":
-            source, is_python = neutralise_cell(cell_text(cell.get("source")).replace("\r\n", "\n"))
+            source, is_python = neutralise_cell(without_leading_indent(cell_text(cell.get("source")).replace("\r\n", "\n")))
             count = cell.get("execution_count")
             pieces.append(source if is_python else "")
             meta.append((index, count if isinstance(count, int) else None, summarise_outputs(cell.get("outputs"))))
@@ -424,7 +476,8 @@ class _CellParse:
     blame the cell at the error and parse everything again, cost cells² on a notebook of broken
     cells (25 s for 4,000). Instead each run of cells that can only parse together is parsed on
     its own, blaming cells the old way inside it: a run is a cell and the cells after it whose
-    first statement line is indented (joined, they continue its last block) or that have none.
+    first statement line is indented (joined, they continue its last block) or that have none
+    (a cell whose very first line is indented was dedented before, as IPython runs it).
     Most runs are one cell, so each cell is parsed about once, and problems read as before
     (``_joined_message``). A cell cut short (``for x in y:`` at its end) no longer makes the
     cells after it the error, as joined it did up to the last (then losing the whole tree).

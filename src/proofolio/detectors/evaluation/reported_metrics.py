@@ -33,6 +33,11 @@ _METRIC_VALUE = re.compile(
     re.IGNORECASE,
 )
 _REPORT = re.compile(r"precision\s+recall\s+f1-score\s+support", re.IGNORECASE)
+# A line of a training log: Keras' progress bar (`1875/1875 [====] - loss: 0.40 - accuracy: 0.91`), `Epoch 3/10 ...`.
+# Without `val_` its figures are measured on the training data while fitting: no evaluation.
+_TRAINING_LOG = re.compile(r"\d+/\d+\s*\[|^\s*Epoch\b|\bETA:", re.IGNORECASE)
+# A line that prints or computes what a cell shows, to quote instead of its first line (often an import).
+_PRODUCES = re.compile(r"\bprint\(|\.evaluate\(|_score\(|classification_report\(|\.score\(|\.fit\(|display\(")
 
 
 def reported_metrics(text: str) -> tuple[list[str], list[str]]:
@@ -45,12 +50,14 @@ def reported_metrics(text: str) -> tuple[list[str], list[str]]:
     if ":" not in text and "=" not in text:  # every metric value follows one: no scan of plain output
         return keys, lines
     for match in _METRIC_VALUE.finditer(text):
-        key = next(k for k, v in match.groupdict().items() if v is not None)
-        if key not in keys:
-            keys.append(key)
         start = text.rfind("\n", 0, match.start()) + 1
         end = text.find("\n", match.end())
         line = text[start : end if end != -1 else len(text)].strip()
+        if _TRAINING_LOG.search(line) and "val_" not in line.lower():
+            continue  # training figures printed while fitting
+        key = next(k for k, v in match.groupdict().items() if v is not None)
+        if key not in keys:
+            keys.append(key)
         if line not in lines:
             lines.append(line)
     return keys, lines
@@ -64,8 +71,8 @@ class ReportedMetrics(FileDetector):
         what=(
             "A notebook code cell whose stored printed output shows metric values (`accuracy: 0.87`, "
             "`ROC AUC = 0.84`, `val_loss ... val_accuracy: 0.91`, RMSE, MAE, R², F1 ...) or a scikit-learn "
-            "classification report. One evidence per cell, citing the cell from its first code line; the value "
-            "`output` quotes the printed metric lines."
+            "classification report. One evidence per cell, from its last line that prints or computes the result "
+            "(else its first code line) to its end; the value `output` quotes the printed metric lines."
         ),
         why="Numbers actually produced and shown — not only code that could compute them — let a reader check the claimed results.",
         example='''
@@ -74,7 +81,8 @@ class ReportedMetrics(FileDetector):
 ''',
         not_detected=(
             "Bare numbers with no metric name (a cell whose last expression is accuracy_score(...) shows just "
-            "0.79), metrics shown only in plots or HTML tables, and cells that were not run."
+            "0.79), metrics shown only in plots or HTML tables, cells that were not run, and training logs "
+            "(Keras progress lines, `Epoch n/m` lines) without validation figures."
         ),
         scope="notebook",
     )
@@ -90,6 +98,16 @@ class ReportedMetrics(FileDetector):
             if not keys:
                 continue
             first, last = cell_span(ctx.document, cell)
-            start, text = first_code_line(ctx.document, first, last)
+            start, text = _producing_line(ctx.document.lines, first, last) or first_code_line(ctx.document, first, last)
             values = (("metrics", ",".join(keys)), ("output", " | ".join(lines[:4])[:300]))
             ctx.emit(self.meta, None, Confidence.MEDIUM, values, line=start, end_line=last, snippet=text)
+
+
+def _producing_line(lines: list[str], first: int, last: int) -> tuple[int, str] | None:
+    """(line, text) of the cell's last line that prints or computes a result (`print(f"AUC: {auc:.3f}")`):
+    where the evidence points, rather than the cell's first line (often an import)."""
+    for number in range(min(last, len(lines)), first - 1, -1):
+        text = lines[number - 1].strip()
+        if text and not text.startswith("#") and _PRODUCES.search(text):
+            return number, text
+    return None
