@@ -134,10 +134,14 @@ def decode_result(
     # here: the readers load only when a file is read
     from proofolio.documents.base import DocumentProblem
 
+    from proofolio.documents.course import capped_share
+
     data = json.loads(text)
+    extra = data.get("extra", {})
+    share = capped_share(share, extra.get("share_cap"))  # a course exercise, as the cold run credited it
     evidence = tuple([_evidence_from(row, repo, commit, share) for row in data["evidence"]])
     problems = tuple([DocumentProblem(k, r, c, ln) for k, r, c, ln in data["problems"]])
-    return evidence, problems, data.get("extra", {})
+    return evidence, problems, extra
 
 
 def encode_project(evidence: Sequence[Evidence]) -> str:

@@ -212,13 +212,15 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
             data = Path(task.abspath).read_bytes()
     except OSError as exc:
         return FileOutcome(task.path, failure=("unreadable", f"cannot read: {exc.strerror or exc}"))
+    from proofolio.documents.course import capped_share, course_share_cap
     from proofolio.documents.reader import read_document
 
     try:
         probes = answer_probes(task.path, data, config.registry.text_probes)
         document = read_document(task.path, data, config.limits)
         del data
-        analysis = analyze_file(document, config.registry, task.repo, task.commit, task.share)
+        share_cap = course_share_cap(document)  # a course exercise: credited as mostly the course's work
+        analysis = analyze_file(document, config.registry, task.repo, task.commit, capped_share(task.share, share_cap))
     except RecursionError:
         return FileOutcome(task.path, failure=("too-complex", "code nested too deeply to analyse"))
     except Exception as exc:  # the safety net: one hostile file never ends the run
@@ -228,6 +230,8 @@ def run_task(task: FileTask, config: WorkerConfig | None = None) -> FileOutcome:
     if key is not None:
         extra = {"kind": document.kind, "parsed": parsed, "fingerprint": analysis.fingerprint,
                  "probes": sorted(probes) if probes is not None else None}
+        if share_cap is not None:
+            extra["share_cap"] = share_cap  # decode_result caps the task's share as this run did
         row = (key, encode_result(analysis.evidence, analysis.problems, extra))
     return FileOutcome(task.path, analysis.evidence, analysis.problems, document.kind, parsed,
                        analysis.fingerprint, cache_row=row, hash_row=hash_row, probes=probes)

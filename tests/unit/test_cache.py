@@ -349,3 +349,26 @@ def test_text_sqlite_cannot_store_is_skipped_and_the_rest_stored(tmp_path: Path)
     cache.put_many([("k3", "v3")])  # no transaction left open
     assert cache.get("k3") == "v3"
     cache.close()
+
+
+def test_a_course_exercise_is_credited_as_mostly_the_courses_cold_and_warm(tmp_path: Path) -> None:
+    """A Kaggle Learn exercise (learntools) or a graded Coursera notebook: its evidence carries the
+    course's share, whether analysed now or recalled from the cache."""
+    exercise = tmp_path / "ex.py"
+    exercise.write_text("from learntools.core import binder\nbinder.bind(globals())\n" + CODE)
+    graded = tmp_path / "graded.py"
+    graded.write_text("# GRADED FUNCTION: model\ndef model(X, y):\n    ### START CODE HERE ###\n"
+                      "    return LogisticRegression().fit(X, y)\n    ### END CODE HERE ###\n"
+                      "from sklearn.linear_model import LogisticRegression\n")
+    own = tmp_path / "own.py"
+    own.write_text(CODE + "# graded by the CI, code here is mine\n")  # words alone are no course
+    tasks = [FileTask(str(p), p.name, "proj", None, None) for p in (exercise, graded, own)]
+    db = str(tmp_path / "c.sqlite")
+    runs, cached = [], []
+    for _ in range(2):
+        with FileRunner(1, WorkerConfig(cache_path=db)) as runner:
+            outcomes = list(runner.run(tasks))
+        runs.append({o.path: {e.authored_share for e in o.evidence} for o in outcomes})
+        cached.append(all(o.cached for o in outcomes))
+    assert cached == [False, True] and runs[0] == runs[1]
+    assert runs[0]["ex.py"] == {0.25} and runs[0]["graded.py"] == {0.25} and runs[0]["own.py"] == {None}
