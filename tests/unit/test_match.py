@@ -511,3 +511,20 @@ def test_a_technology_shown_in_another_skill_covers_its_requirement() -> None:
     without = cover(r, find_requirements("Strong SQL", tax, load_vocabulary()), tax)
     assert [(row.status, row.link) for row in with_sql.rows] == [("covered", f"{BLOB}/src/sales.py#L7")]
     assert [(row.status, row.link) for row in without.rows] == [("partial", None)]
+
+
+@pytest.mark.parametrize("unit", [
+    "- PyTorch or TensorFlow\n",  # a group per line: every member's line was counted from the top
+    "Python preferred, Spark is a plus, (Kafka preferred) ",  # one endless sentence of cues and parentheses
+])
+def test_long_postings_of_groups_and_cues_stay_linear(unit: str) -> None:
+    import time
+
+    timings = []
+    for repeat in (1_000, 10_000):
+        text = unit * repeat
+        start = time.perf_counter()
+        found = find_requirements(text, load_default_taxonomy(), load_vocabulary())
+        timings.append(time.perf_counter() - start)
+        assert found and sum(r.count for r in found) >= repeat
+    assert timings[1] < timings[0] * 40  # 10x the text: ~10x when linear, ~100x when quadratic as it was

@@ -200,24 +200,25 @@ def _optional_part(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
     A cue in parentheses covers the parenthesis ("or JAX (PyTorch preferred)"); "ideally" and
     "preferably" cover what follows them; any other cue covers its clause, from the clause's start
-    (the sentence's, or after "; " / "but" / "required,") to the sentence's end.
+    (the sentence's, or after "; " / "but" / "required,") to the sentence's end. Linear in the
+    sentence however many cues it holds (a pasted posting can be one 2 MB line).
     """
     spans: list[tuple[int, int]] = []
-    inside: list[tuple[int, int]] = []
-    for paren in _PARENTHESIS.finditer(text, start, end):
-        inside.append(paren.span())
-        if _PREFERRED_SENTENCE.search(paren.group()):
-            spans.append(paren.span())
+    inside = [paren.span() for paren in _PARENTHESIS.finditer(text, start, end)]
+    inside_starts = [a for a, _ in inside]
+    for a, b in inside:
+        if _PREFERRED_SENTENCE.search(text, a, b):
+            spans.append((a, b))
+    breaks = [brk.end() for brk in _CLAUSE_BREAK.finditer(text, start, end)]
     for cue in _PREFERRED_SENTENCE.finditer(text, start, end):
-        if any(a <= cue.start() < b for a, b in inside):
-            continue
+        at = bisect.bisect_right(inside_starts, cue.start()) - 1
+        if at >= 0 and cue.start() < inside[at][1]:
+            continue  # its parenthesis was judged above
         if _LEADING_CUE.fullmatch(cue.group()):
             spans.append((cue.start(), end))
             continue
-        clause = start
-        for brk in _CLAUSE_BREAK.finditer(text, start, cue.start()):
-            clause = brk.end()
-        spans.append((clause, end))
+        before = bisect.bisect_right(breaks, cue.start()) - 1
+        spans.append((breaks[before] if before >= 0 else start, end))
     return spans
 
 
@@ -406,8 +407,10 @@ def scan_posting(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> P
     kept = _without_generic_words(kept, text)
     grouped = {i: group for group in _alternative_groups(kept, text) for i in group}
 
+    newlines = [m.start() for m in re.finditer("\n", text)]  # a line number is a bisection, not a count from the top
+
     def single(start: int, end: int, word: _Word) -> Requirement:
-        line = text.count("\n", 0, start) + 1
+        line = bisect.bisect_left(newlines, start) + 1
         label = word.label if word.term is not None else _LEADING_PREPOSITION.sub("", word.label)  # "to production"
         return Requirement(label, word.skill, " ".join(text[start:end].split()), line, 1, word.term,
                            start not in preferred)
