@@ -133,3 +133,4 @@ def test_a_cell_indented_from_its_first_line_runs_dedented_as_in_ipython() -> No
     assert without_leading_indent(" df = load()\n df.describe()") == "df = load()\ndf.describe()"
     assert without_leading_indent("\tif x:\n\t    y()\nz()") == "if x:\n    y()\nz()"
     assert without_leading_indent("x = 1\n  y = 2") == "x = 1\n  y = 2"  # only a first line's indent counts
+    assert without_leading_indent("\n  y = 2\n  z()") == "\ny = 2\nz()"  # after blank lines, as IPython drops them

@@ -528,3 +528,28 @@ def test_long_postings_of_groups_and_cues_stay_linear(unit: str) -> None:
         timings.append(time.perf_counter() - start)
         assert found and sum(r.count for r in found) >= repeat
     assert timings[1] < timings[0] * 40  # 10x the text: ~10x when linear, ~100x when quadratic as it was
+
+
+@pytest.mark.parametrize(
+    ("posting", "expected"),
+    [
+        # an item that starts like a company heading is an item
+        ("Requirements\nWorking at scale with Spark\nHands-on experience building models in PyTorch and TensorFlow\n",
+         [("Spark", True), ("PyTorch", True), ("TensorFlow", True)]),
+        # a heading that says "not required" is a nice-to-have one
+        ("Requirements:\n- Python\nNot required:\n- Docker\nBonus (not required):\n- Spark\n",
+         [("Python", True), ("Docker", False), ("Spark", False)]),
+        # neighbouring words count whole and on the same line
+        ("Model performance evaluation and document classification\n", [("evaluation", True), ("supervised learning", True)]),
+        ("Deploy to production\nData pipelines in Airflow\n", [("production", True), ("data pipelines", True), ("Airflow", True)]),
+        # "or" binds its neighbours, not the list after them
+        ("PyTorch or TensorFlow, Docker, Kubernetes and AWS", [("PyTorch or TensorFlow", True), ("Docker", True),
+                                                              ("Kubernetes", True), ("cloud platforms", True)]),
+        # a generic word stays beside a technology that is only a plus
+        ("Machine learning is required, but scikit-learn is a plus.", [("machine learning", True), ("scikit-learn", False)]),
+        ("We don\u2019t need Spark experience.", [("Spark", False)]),
+        ("Go above and beyond with Python", [("Python", True)]),
+    ],
+)
+def test_review_cases_of_headings_neighbours_and_alternatives(posting: str, expected: list[tuple[str, bool]]) -> None:
+    assert _required(posting) == expected

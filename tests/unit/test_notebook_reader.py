@@ -129,3 +129,14 @@ def test_a_cell_pasted_with_a_leading_space_is_read() -> None:
     doc = read_document("x.ipynb", _nb(cells))
     assert [p.kind for p in doc.problems if p.kind == "cell-syntax-error"] == []
     assert doc.tree is not None and "read_csv" in ast.dump(doc.tree)
+
+
+def test_a_notebook_malformed_in_unforeseen_ways_keeps_its_code() -> None:
+    """Naming what the schema rejects must never cost the notebook: odd cell types and outputs are read leniently."""
+    odd = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": ["code"], "id": "a", "metadata": {}, "source": "x = 1", "outputs": []},
+        {"cell_type": "code", "id": "b", "metadata": {}, "execution_count": 1, "outputs": 3,
+         "source": "import pandas as pd\ndf = pd.read_csv('a.csv')"}]}
+    doc = read_document("odd.ipynb", json.dumps(odd).encode())
+    assert [p.kind for p in doc.problems] == ["invalid-notebook"]
+    assert doc.tree is not None and "read_csv" in ast.dump(doc.tree)

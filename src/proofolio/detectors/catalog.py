@@ -13,6 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 from importlib import resources
 
 from proofolio.detectors.base import (
@@ -302,6 +303,7 @@ _CHANGING_LAST_WORDS = frozenset({
 _WORD = re.compile(r"[a-z0-9]+|[A-Z][a-z0-9]*")
 
 
+@lru_cache(maxsize=4096)
 def _changes_data_by_name(name: str) -> bool:
     words = [w.lower() for w in _WORD.findall(name)]
     return bool(words) and (words[0] in _CHANGING_FIRST_WORDS or words[-1] in _CHANGING_LAST_WORDS)

@@ -94,10 +94,13 @@ def neutralise_cell(source: str) -> tuple[str, bool]:
 def without_leading_indent(source: str) -> str:
     """IPython's `leading_indent` cleanup: a cell whose first line is indented (" df.head()" pasted
     with a space) runs with that indentation removed from every line that has it."""
-    if source[:1] not in (" ", "\t"):
+    if source[:1] not in (" ", "\t", "\n"):
         return source
     lines = source.split("\n")
-    indent = lines[0][: len(lines[0]) - len(lines[0].lstrip(" \t"))]
+    first = next((line for line in lines if line.strip()), "")  # IPython drops leading blank lines first
+    indent = first[: len(first) - len(first.lstrip(" \t"))]
+    if not indent:
+        return source
     return "\n".join(line[len(indent):] if line.startswith(indent) else line for line in lines)
 
 

@@ -117,21 +117,31 @@ _OUTPUT_KEYS = {"error": frozenset({"output_type", "ename", "evalue", "traceback
 def _schema_error(raw: dict[str, Any]) -> str:
     """What makes a notebook invalid, said so a reader knows whether anything was lost: the first
     key the format does not allow (Colab's `errorDetails`, a top-level `kernelspec`), else the
-    validator's own words. Asked only of notebooks already found invalid."""
+    validator's own words. Asked only of notebooks already found invalid; never raises."""
+    try:
+        return _first_schema_error(raw)
+    except Exception:  # noqa: BLE001 - a notebook malformed in a way not foreseen: the problem stays, unnamed
+        return "a rule of the schema"
+
+
+def _first_schema_error(raw: dict[str, Any]) -> str:
     extra = sorted(set(raw) - _TOP_KEYS)
     if extra:
         return f"top-level key {extra[0]!r}"
     for i, cell in enumerate(raw["cells"]):
         if not isinstance(cell, dict):
             return f"cell {i} is not an object"
-        allowed = _CELL_KEYS.get(cell.get("cell_type"))  # type: ignore[arg-type]
+        cell_type = cell.get("cell_type")
+        allowed = _CELL_KEYS.get(cell_type) if isinstance(cell_type, str) else None
         if allowed is None:
             return f"cell {i} has cell_type {cell.get('cell_type')!r}"
         extra = sorted(set(cell) - allowed)
         if extra:
             return f"cell {i} key {extra[0]!r}"
-        for j, output in enumerate(cell.get("outputs") or ()):
-            keys = _OUTPUT_KEYS.get(output.get("output_type")) if isinstance(output, dict) else None
+        outputs = cell.get("outputs")
+        for j, output in enumerate(outputs if isinstance(outputs, list) else ()):
+            kind = output.get("output_type") if isinstance(output, dict) else None
+            keys = _OUTPUT_KEYS.get(kind) if isinstance(kind, str) else None
             if keys is None:
                 return f"cell {i} output {j} of an unknown type"
             extra = sorted(set(output) - keys)

@@ -104,10 +104,10 @@ def _best(a: SkillAssessment, req: Requirement, everywhere: list[Evidence], fire
             specific = next((e for e in everywhere if e.severity is None and _matches_term(e, req)), None)
         if specific is not None:
             return specific, True
-        fired = any(d in fired_anywhere for d in term.detectors)
-        if not fired:
+        if not any(d in fired_anywhere for d in term.detectors):
             return None, False  # the skill's other evidence shows nothing of this technology: no link to it
-        return (positive[0] if positive else None), True
+        # shown, but not among the report's top evidence: its own skill's link only if found there
+        return (positive[0] if positive and any(d in a.detectors for d in term.detectors) else None), True
     return (positive[0] if positive else None), True
 
 

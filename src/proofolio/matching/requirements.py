@@ -80,15 +80,15 @@ def _words(taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> list[_Word]:
 
 # One character for one: positions (and so line numbers) do not move.
 _TYPOGRAPHY = str.maketrans({c: "-" for c in "\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212"}
-                            | {c: " " for c in "\u00a0\u2007\u202f"})
+                            | {c: " " for c in "\u00a0\u2007\u202f"} | {c: "'" for c in "\u2018\u2019"})
 # A word that means something else after these words: "data modeling" is not ML, "reverse ETL"
 # is no pipeline the candidate builds.
 _NOT_AFTER: dict[str, tuple[str, ...]] = {
     "etl": ("reverse",),
-    "classification": ("data", "security", "information", "job", "document"),
+    "classification": ("data", "security", "information", "job"),
     "modeling": ("data", "dimensional", "financial", "3d", "threat", "business", "process"),
     "modelling": ("data", "dimensional", "financial", "3d", "threat", "business", "process"),
-    "evaluation": ("performance", "annual", "employee", "self", "salary"),  # a benefit, not model evaluation
+    "evaluation": ("annual", "employee", "self", "salary"),  # a benefit, not model evaluation
 }
 # ... and before these: "regression tests" are software tests, "classification policies" governance.
 _NOT_BEFORE: dict[str, tuple[str, ...]] = {
@@ -104,16 +104,17 @@ _PREFERRED_HEADING = re.compile(
     re.IGNORECASE,
 )
 # "Required / Preferred" (a table's column header) or "Minimum and preferred qualifications" opens no optional section.
-_REQUIRED_HEADING = re.compile(r"\brequired\b|\bmust\b|\bminimum\b|\bbasic\b", re.IGNORECASE)
+_REQUIRED_HEADING = re.compile(r"(?<!not )\brequired\b|(?<!not a )\bmust\b|\bminimum\b|\bbasic\b", re.IGNORECASE)
 # A heading over words that are no requirements: the company, what it offers, legal notices.
 # "About the role", "About you" and "About the job" describe the work and stay.
 _BOILERPLATE_HEADING = re.compile(
-    r"\babout\b(?!\s+(?:the\s+|this\s+|your\s+)?(?:role|job|position|opportunity|you|work)\b)|who we are|"
+    r"^[\W\d]*(?:"  # the heading's first words: "Passionate about data" is no "About us"
+    r"about\b(?!\s+(?:the\s+|this\s+|your\s+)?(?:role|job|position|opportunity|you|work)\b)|who we are|"
     r"\bour (?:story|mission|values|culture|company|clients|benefits|commitment|offer)|what we offer|we offer|"
     r"in it for you|why (?:join|work)|life at|working at|\bbenefits\b|\bperks\b|compensation|\bsalary\b|"
     r"equal (?:employment )?opportunit|\beeo\b|diversity|inclusion|accommodation|how to apply|"
     r"application process|hiring process|interview process|\bfraud (?:alert|notice|warning)|recruit\w* fraud|"
-    r"\bprivacy\b|disclaimer",
+    r"\bprivacy\b|disclaimer|beware)",
     re.IGNORECASE,
 )
 # Sentences of a legal notice anywhere in a posting: no requirement is stated in them.
@@ -171,10 +172,10 @@ def _is_heading(line: str, names_term: bool = False) -> bool:
     if stripped.endswith(":") and len(stripped) <= 80:
         return True
     short = len(stripped.split()) <= 6 and not stripped.endswith(".")
-    if short and _BOILERPLATE_HEADING.search(stripped):
-        return True  # "Recruitment Fraud Notice", "About Acme AI": a title, whatever words it names
     if names_term or _ITEM_WORDING.search(stripped):
-        return False
+        return False  # "Working at scale with Spark": an item, whatever words it starts with
+    if short and _BOILERPLATE_HEADING.search(stripped):
+        return True  # "Recruitment Fraud Notice", "About Acme AI"
     return len(stripped.split()) <= 6 and not stripped.endswith(".") and bool(_HEADING_WORDS.search(stripped))
 
 
@@ -265,6 +266,21 @@ def preferred_spans(text: str) -> list[tuple[int, int]]:
     return section_spans(text)[0]
 
 
+_NEIGHBOUR = 40  # characters looked at for the word beside a match
+
+
+def _word_before(text: str, start: int) -> str:
+    """The whole word right before ``start`` on the same line, lower-cased ("" if none)."""
+    words = text[max(0, start - _NEIGHBOUR) : start].rsplit("\n", 1)[-1].split()
+    return words[-1].strip(".,;:()").lower() if words else ""
+
+
+def _word_after(text: str, end: int) -> str:
+    """The whole word right after ``end`` on the same line, lower-cased ("" if none)."""
+    words = text[end : end + _NEIGHBOUR].split("\n", 1)[0].split()
+    return words[0].strip(".,;:()").lower() if words else ""
+
+
 @cache
 def _first_word(alias: str) -> str:
     """What any match of ``alias`` contains, lower-cased (its words may be joined by spaces or hyphens)."""
@@ -303,16 +319,17 @@ class _Spans:
         return at >= 0 and position < self.spans[at][1]
 
 
-def _without_generic_words(kept: list[tuple[int, int, _Word]], text: str) -> list[tuple[int, int, _Word]]:
-    """A skill's own word where the same sentence names a technology of that skill says nothing more:
-    "machine learning models with scikit-learn" is the scikit-learn requirement."""
+def _without_generic_words(kept: list[tuple[int, int, _Word]], text: str, preferred: _Spans) -> list[tuple[int, int, _Word]]:
+    """A skill's own word where the same sentence requires a technology of that skill says nothing more:
+    "machine learning models with scikit-learn" is the scikit-learn requirement (but "machine
+    learning required; scikit-learn is a plus" keeps both)."""
     sentences = _sentences(text)
     starts = [s for s, _ in sentences]
 
     def sentence_of(position: int) -> int:
         return bisect.bisect_right(starts, position) - 1
 
-    named = {(sentence_of(start), word.skill) for start, _, word in kept if word.term is not None}
+    named = {(sentence_of(start), word.skill) for start, _, word in kept if word.term is not None and start not in preferred}
     return [(start, end, word) for start, end, word in kept
             if word.term is not None or (sentence_of(start), word.skill) not in named]
 
@@ -331,8 +348,10 @@ def _alternative_groups(kept: list[tuple[int, int, _Word]], text: str) -> list[l
             one_skill = len({kept[i][2].skill for i in run}) == 1
             before = text[max(0, kept[run[0]][0] - 20) : kept[run[0]][0]]
             examples = one_skill and _EXAMPLES_BEFORE.search(before) is not None and all("and" not in j for j in joins)
-            if (said_or or examples or _OR_SIMILAR.match(text, after)
-                    or (one_skill and all(j.strip() == "/" for j in joins))):
+            if said_or:  # "A, B or C, D and E": the alternatives end at the item after the last "or"
+                last_or = max(i for i, j in enumerate(joins) if "or" in j.lower().split() or "and/or" in j.lower())
+                groups.append(list(run[: last_or + 2]))
+            elif examples or _OR_SIMILAR.match(text, after) or (one_skill and all(j.strip() == "/" for j in joins)):
                 groups.append(list(run))
 
     for index, (start, _end, _word) in enumerate(kept):
@@ -386,9 +405,9 @@ def scan_posting(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> P
             continue
         before, after = _NOT_AFTER.get(word.text.lower()), _NOT_BEFORE.get(word.text.lower())
         for m in alias_pattern(word.text, word.case_sensitive).finditer(text):
-            if before and text[max(0, m.start() - 40) : m.start()].rstrip().lower().endswith(before):
+            if before and _word_before(text, m.start()) in before:
                 continue
-            if after and text[m.end() : m.end() + 30].lstrip().lower().startswith(after):
+            if after and _word_after(text, m.end()) in after:
                 continue
             hits.append((m.start(), m.end(), 0 if word.term else 1, word))
     hits.sort(key=lambda h: (-(h[1] - h[0]), h[2], h[0]))
@@ -404,7 +423,7 @@ def scan_posting(text: str, taxonomy: Taxonomy, vocabulary: Iterable[Term]) -> P
     preferred, boilerplate = _Spans(preferred_raw), _Spans(boilerplate_raw)
     unrecognised = _unrecognised_items(text, taken, boilerplate)
     kept = [k for k in kept if k[0] not in boilerplate]
-    kept = _without_generic_words(kept, text)
+    kept = _without_generic_words(kept, text, preferred)
     grouped = {i: group for group in _alternative_groups(kept, text) for i in group}
 
     newlines = [m.start() for m in re.finditer("\n", text)]  # a line number is a bisection, not a count from the top

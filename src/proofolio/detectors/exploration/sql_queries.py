@@ -29,9 +29,14 @@ def _text(node: ast.AST | None) -> str | None:
     return None
 
 
+_PROSE = re.compile(r"\b(?:the|please|your|you|list)\b", re.IGNORECASE)  # "Select the count(s) from the list"
+
+
 def query_kind(text: str) -> str | None:
     """`group_by`, `window` or `aggregate` for a SELECT that summarises; None for anything else."""
-    if len(text) > MAX_QUERY_CHARS or "select" not in text.lower() or not _SELECT.search(text):
+    if len(text) > MAX_QUERY_CHARS or not ("select" in text or "SELECT" in text or "Select" in text):
+        return None
+    if not _SELECT.search(text) or _PROSE.search(text):
         return None
     return next((kind for kind, pattern in _KINDS if pattern.search(text)), None)
 

@@ -15,6 +15,7 @@ _PARAMETER = re.compile(r"^(?:[wWbB]\d*|[wWbB]_\w+|theta\w*|beta\w*|\w*weights?\
 _STEP_SIZE = re.compile(r"^(?:lr|alpha|eta|learning_?rate|learningrate|l_?rate|step_?size|lrate)$", re.IGNORECASE)
 _CENTROIDS = re.compile(r"centroids?|centers?|cluster_means", re.IGNORECASE)
 _MATRIX_PRODUCTS = frozenset({"dot", "matmul", "outer"})
+_TRAINING_WORDS = ("epoch", "learning", "gradient", "delta", "backprop", "train")
 MAX_UPDATE_NODES = 60  # nodes of an update expression looked at (real ones have a dozen)
 
 
@@ -81,6 +82,7 @@ for epoch in range(100):
         self.first: tuple[int, str] | None = None
         self.updates = 0
         self.names_centroids: bool | None = None  # whether the file names centroids at all (asked once)
+        self.speaks_of_training: bool | None = None
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         kind: str | None = None
@@ -103,17 +105,26 @@ for epoch in range(100):
             else:  # centroids[k] = X[labels == k].mean(axis=0)
                 if self.names_centroids is None:
                     source = ctx.document.source
-                    self.names_centroids = "centroid" in source or "center" in source or "cluster_means" in source
+                    self.names_centroids = "centroid" in source or "cluster_means" in source
                 if not self.names_centroids:
                     return
                 part = _last_part(target)
                 if part is not None and _CENTROIDS.search(part) and _means_of_members(value):
                     kind = "kmeans"
+        if kind == "backpropagation" and not self._trains(ctx):
+            return  # `W += A @ B` in linear algebra: a product alone is no learning
         if kind is None:
             return
         self.updates += 1
         if self.first is None:
             self.first = (node.lineno, kind)  # type: ignore[attr-defined]
+
+    def _trains(self, ctx: FileContext) -> bool:
+        """Whether the file speaks of training (asked once): epochs, a learning rate, gradients, deltas, backprop."""
+        if self.speaks_of_training is None:
+            source = ctx.document.source.lower()
+            self.speaks_of_training = any(word in source for word in _TRAINING_WORDS)
+        return self.speaks_of_training
 
     def finish(self, ctx: FileContext) -> None:
         if self.first is None:

@@ -105,8 +105,9 @@ _RESULT_CALLS = frozenset({"confusion_matrix", "classification_report", "roc_cur
 
 
 def _short_constant_list(node: ast.AST) -> bool:
-    return (isinstance(node, (ast.List, ast.Tuple)) and 1 <= len(node.elts) <= 2
-            and all(isinstance(e, ast.Constant) and isinstance(e.value, (int, float)) for e in node.elts))
+    """`[0, 1]`: one axis of the chance diagonal of a ROC or precision-recall plot."""
+    return (isinstance(node, (ast.List, ast.Tuple)) and len(node.elts) == 2
+            and [getattr(e, "value", None) for e in node.elts] == [0, 1])
 
 
 def plots_model_results(call: ast.Call) -> bool:
@@ -127,7 +128,7 @@ def plots_model_results(call: ast.Call) -> bool:
                 return True
         if isinstance(node, ast.Name):
             name = node.id
-            if name == "cm":  # a confusion matrix by its usual name (`plt.cm` is the colormap module, an attribute)
+            if name == "cm" and node in call.args:  # a confusion matrix passed as data, not `cmap=cm.viridis`
                 return True
         elif isinstance(node, ast.Attribute):
             name = node.attr
