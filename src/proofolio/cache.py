@@ -133,7 +133,6 @@ def decode_result(
 ) -> tuple[tuple[Evidence, ...], tuple[DocumentProblem, ...], dict[str, Any]]:
     # here: the readers load only when a file is read
     from proofolio.documents.base import DocumentProblem
-
     from proofolio.documents.course import capped_share
 
     data = json.loads(text)

@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proofolio.documents.magics import _MAYBE_IPYTHON, _may_be_ipython, neutralise_cell, without_leading_indent
+from proofolio.documents.magics import (
+    _MAYBE_IPYTHON,
+    _may_be_ipython,
+    neutralise_cell,
+    without_leading_indent,
+)
 
 
 @pytest.mark.parametrize(

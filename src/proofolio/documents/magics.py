@@ -101,7 +101,7 @@ def without_leading_indent(source: str) -> str:
     indent = first[: len(first) - len(first.lstrip(" \t"))]
     if not indent:
         return source
-    return "\n".join(line[len(indent):] if line.startswith(indent) else line for line in lines)
+    return "\n".join(line.removeprefix(indent) for line in lines)
 
 
 def _may_be_ipython(source: str) -> bool:

@@ -99,9 +99,6 @@ def _schema_valid(raw: dict[str, Any]) -> bool:
 MAX_SCHEMA_MESSAGE = 160  # characters of the validator's message kept in the problem
 
 
-def _short(message: str) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= MAX_SCHEMA_MESSAGE else message[: MAX_SCHEMA_MESSAGE - 3] + "..."
 
 
 _TOP_KEYS = frozenset({"cells", "metadata", "nbformat", "nbformat_minor"})
@@ -385,9 +382,11 @@ def _load_other_format(text: str, raw: Any) -> tuple[dict[str, Any], list[Docume
         return {"cells": cells, "metadata": raw.get("metadata") or {}, "nbformat": raw.get("nbformat", 4)}, problems
 
 
-def _short(exc: Exception) -> str:
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return message[:160]
+def _short(message: object) -> str:
+    """The first line of an error (or its message), at most MAX_SCHEMA_MESSAGE characters."""
+    text = str(message)
+    first = " ".join(text.splitlines()[0].split()) if text.strip() else type(message).__name__
+    return first if len(first) <= MAX_SCHEMA_MESSAGE else first[: MAX_SCHEMA_MESSAGE - 3] + "..."
 
 
 def summarise_outputs(outputs: Any) -> CellOutputs:
