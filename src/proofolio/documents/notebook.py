@@ -121,29 +121,29 @@ def _schema_error(raw: dict[str, Any]) -> str:
         return "a rule of the schema"
 
 
+def _unknown_key(item: Any, allowed: dict[str, frozenset[str]], kind_field: str, where: str) -> str | None:
+    """`cell 3 key 'foo'` / `cell 0 output 1 of an unknown output_type`: the first thing the format does not allow."""
+    kind = item.get(kind_field) if isinstance(item, dict) else None
+    keys = allowed.get(kind) if isinstance(kind, str) else None
+    if keys is None:
+        return f"{where} of an unknown {kind_field}"
+    extra = sorted(set(item) - keys)
+    return f"{where} key {extra[0]!r}" if extra else None
+
+
 def _first_schema_error(raw: dict[str, Any]) -> str:
     extra = sorted(set(raw) - _TOP_KEYS)
     if extra:
         return f"top-level key {extra[0]!r}"
     for i, cell in enumerate(raw["cells"]):
-        if not isinstance(cell, dict):
-            return f"cell {i} is not an object"
-        cell_type = cell.get("cell_type")
-        allowed = _CELL_KEYS.get(cell_type) if isinstance(cell_type, str) else None
-        if allowed is None:
-            return f"cell {i} has cell_type {cell.get('cell_type')!r}"
-        extra = sorted(set(cell) - allowed)
-        if extra:
-            return f"cell {i} key {extra[0]!r}"
+        found = _unknown_key(cell, _CELL_KEYS, "cell_type", f"cell {i}")
+        if found:
+            return found
         outputs = cell.get("outputs")
         for j, output in enumerate(outputs if isinstance(outputs, list) else ()):
-            kind = output.get("output_type") if isinstance(output, dict) else None
-            keys = _OUTPUT_KEYS.get(kind) if isinstance(kind, str) else None
-            if keys is None:
-                return f"cell {i} output {j} of an unknown type"
-            extra = sorted(set(output) - keys)
-            if extra:
-                return f"cell {i} output {j} key {extra[0]!r}"
+            found = _unknown_key(output, _OUTPUT_KEYS, "output_type", f"cell {i} output {j}")
+            if found:
+                return found
     minor = raw.get("nbformat_minor")
     validator = _v4_validator(minor if isinstance(minor, int) else None)
     try:
