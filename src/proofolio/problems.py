@@ -18,6 +18,7 @@ PROBLEM_KINDS: dict[str, str] = {
     "invalid-notebook": "A notebook that is not valid JSON or has no cell list (not analysed), or that fails the nbformat schema (read leniently).",
     "nested-repo": "A git repository inside a git project (submodule or vendored clone): skipped, it is not this project's code.",
     "notebook-as-script": "A .ipynb file that holds plain Python (IPython magics allowed), not notebook JSON: read as a notebook of one code cell, so its evidence cites cell 1 and its lines.",
+    "notebook-run-errors": "A notebook whose stored outputs show an error (NameError, ModuleNotFoundError ...) in some code cells: the run saved with it stopped there, so results it claims may never have been produced; its code is analysed as written.",
     "not-python": "A notebook whose kernel language is not Python: its code is not analysed.",
     "python2": "Python 2 syntax (print statements, `except X, e`): read through a line-preserving rewrite; evidence is kept.",
     "syntax-error": "A .py file that does not parse (also not as Python 2), even with its broken lines blanked: not analysed; the line is given.",

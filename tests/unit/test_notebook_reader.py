@@ -114,8 +114,9 @@ def test_a_schema_failure_names_what_the_format_does_not_allow() -> None:
         {"cell_type": "code", "id": "a", "metadata": {}, "execution_count": 1, "source": "import pandas as pd",
          "outputs": [{"output_type": "error", "ename": "E", "evalue": "v", "traceback": [], "errorDetails": {}}]}]}
     doc = read_document("c.ipynb", json.dumps(colab).encode())
-    assert [(p.kind, p.reason) for p in doc.problems] == [
+    assert [(p.kind, p.reason) for p in doc.problems if p.kind == "invalid-notebook"] == [
         ("invalid-notebook", "fails the nbformat schema (cell 0 output 0 key 'errorDetails'); read leniently")]
+    assert [p.kind for p in doc.problems] == ["invalid-notebook", "notebook-run-errors"]  # and the run stopped
     assert doc.tree is not None  # read all the same
     kaggle = {"nbformat": 4, "nbformat_minor": 2, "metadata": {}, "kernelspec": {}, "cells": []}
     assert [p.reason for p in read_document("k.ipynb", json.dumps(kaggle).encode()).problems] == [
@@ -140,3 +141,15 @@ def test_a_notebook_malformed_in_unforeseen_ways_keeps_its_code() -> None:
     doc = read_document("odd.ipynb", json.dumps(odd).encode())
     assert [p.kind for p in doc.problems] == ["invalid-notebook"]
     assert doc.tree is not None and "read_csv" in ast.dump(doc.tree)
+
+
+def test_a_stored_run_that_stopped_at_an_error_is_said() -> None:
+    """Code that crashed when last run still counts as written; the report says the run stopped there."""
+    ok = {"cell_type": "code", "source": "import pandas as pd", "metadata": {}, "execution_count": 1, "outputs": []}
+    crashed = {"cell_type": "code", "source": "df = pd.read_csv('a.csv')\ndf.describe()", "metadata": {},
+               "execution_count": 2, "outputs": [{"output_type": "error", "ename": "NameError",
+                                                   "evalue": "name 'pd' is not defined", "traceback": []}]}
+    doc = read_document("x.ipynb", _nb([ok, crashed]))
+    assert [(p.kind, p.cell) for p in doc.problems] == [("notebook-run-errors", 1)]
+    assert "NameError in cell 1" in doc.problems[0].reason and "read_csv" in ast.dump(doc.tree)
+    assert read_document("y.ipynb", _nb([ok])).problems == []

@@ -26,6 +26,7 @@ class CellOutputs:
     images: tuple[str, ...] = ()  # mime types of image outputs (image/png, ...)
     text: str = ""  # printed text / text/plain results, truncated
     html_table: bool = False  # a rendered DataFrame or other HTML table
+    error: str = ""  # the exception name of a stored error output (the cell stopped there when last run)
 
 
 @dataclass(frozen=True, slots=True)

@@ -396,6 +396,7 @@ def summarise_outputs(outputs: Any) -> CellOutputs:
     images: list[str] = []
     texts: list[str] = []
     html_table = False
+    error = ""
     size = 0
     for out in outputs:
         if not isinstance(out, dict):
@@ -410,12 +411,13 @@ def summarise_outputs(outputs: Any) -> CellOutputs:
             chunk = cell_text(data.get("text/plain")) if size < MAX_OUTPUT_TEXT else ""
         elif kind == "error":
             chunk = f"{out.get('ename', '')}: {out.get('evalue', '')}"
+            error = error or (out.get("ename") if isinstance(out.get("ename"), str) else "") or "Error"
         else:
             chunk = ""
         if chunk and size < MAX_OUTPUT_TEXT:
             texts.append(chunk[: MAX_OUTPUT_TEXT - size])
             size += len(texts[-1])
-    return CellOutputs(tuple(images), "".join(texts), html_table)
+    return CellOutputs(tuple(images), "".join(texts), html_table, error[:80])
 
 
 def _html_table(html: Any) -> bool:
@@ -465,6 +467,13 @@ def join_cells(
     problems = parse.problems
     if parse.python2:
         problems.append(DocumentProblem("python2", "Python 2 syntax in some cells: read through a print/except rewrite"))
+    stopped = [(index, outputs.error) for index, _, outputs in meta if outputs.error]
+    if stopped:  # results shown by such a run may never have been produced: the reader is told, the code still counts
+        first, name = stopped[0]
+        problems.append(DocumentProblem(
+            "notebook-run-errors",
+            f"stored outputs show an error in {len(stopped)} code cell(s), the first {name} in cell {first}: "
+            "the last run stopped there; the code is analysed as written", first))
     code_cells = tuple(
         CodeCell(idx, count, parse.starts[i], parse.sizes[i], outputs, parse.parsed[i])
         for i, (idx, count, outputs) in enumerate(meta)
