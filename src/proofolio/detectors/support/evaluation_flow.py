@@ -419,7 +419,10 @@ class FlowTracker:
         if data is None:
             return
         roots = frozenset(self.names(data))
-        self.flow.native_fits.append(Fit(node, None, trainer, self.role(data), roots, self._from_table(roots, data)))
+        # xgb.DMatrix(X, label=df.y): the features are X, whatever the label comes from (a TF-IDF matrix is no table)
+        features = data.args[0] if isinstance(data, ast.Call) and data.args else data
+        feature_roots = frozenset(self.names(features))
+        self.flow.native_fits.append(Fit(node, None, trainer, self.role(data), roots, self._from_table(feature_roots, features)))
 
     def metric(self, node: ast.Call, record: bool = True) -> Metric | None:
         qualified = self.qualified(node)
