@@ -379,6 +379,16 @@ class FileContext:
         self._open_definition(node)
         self.local_classes.add(node.name)
 
+    def mentions(self, words: tuple[str, ...], ignore_case: bool = False) -> bool:
+        """Whether the file's text holds any of ``words``: substring tests, answered once per file and
+        word list (detectors gate their costlier checks on it)."""
+        key = ("mentions", words, ignore_case)
+        known = self.shared.get(key)  # type: ignore[call-overload]
+        if known is None:
+            source = self.document.source.lower() if ignore_case else self.document.source
+            known = self.shared[key] = any(word in source for word in words)  # type: ignore[index]
+        return known  # type: ignore[return-value]
+
     def enclosing_definitions(self, line: int) -> list[str]:
         """Names of the functions and classes whose body holds ``line``, outermost first.
 
@@ -527,7 +537,7 @@ class FileDetector:
 
     def sees_flow(self, ctx: FileContext) -> bool:
         """Whether this file holds one of flow_gate's words (the engine followed the flow for it)."""
-        return any(word in ctx.document.source for word in self.flow_gate)
+        return ctx.mentions(self.flow_gate)
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:  # pragma: no cover - interface
         """Called for every node of a subscribed type, in source order."""

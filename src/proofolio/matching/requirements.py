@@ -131,7 +131,7 @@ _PREFERRED_SENTENCE = re.compile(
     r"\bideally\b|\bpreferably\b|\boptionally\b|\bdesirable\b|\boptional\b|\b(?:an|added) advantage\b|"
     r"\badvantageous\b|would be (?:great|nice)|\bbeneficial\b|\b(?:is|are|as|a|big|huge) plus\b|not required|"
     r"\b(?:do not|don't|won't|will not) need\b|\bnot (?:necessary|needed|expected)\b|\bno prior\b|"
-    r"(?:we|we'll|we will) (?:will )?teach\b|\bwill be trained\b",
+    r"\bwe(?:'ll| will)? teach\b|\bwill be trained\b",
     re.IGNORECASE,
 )
 # Cues that make only what follows them optional: "3+ years of Python, ideally with FastAPI".
@@ -176,7 +176,7 @@ def _is_heading(line: str, names_term: bool = False) -> bool:
         return False  # "Working at scale with Spark": an item, whatever words it starts with
     if short and _BOILERPLATE_HEADING.search(stripped):
         return True  # "Recruitment Fraud Notice", "About Acme AI"
-    return len(stripped.split()) <= 6 and not stripped.endswith(".") and bool(_HEADING_WORDS.search(stripped))
+    return short and bool(_HEADING_WORDS.search(stripped))
 
 
 def _looks_like_title(line: str) -> bool:

@@ -45,6 +45,7 @@ def _sliced(value: ast.AST) -> tuple[str, str, str] | None:
 
 
 _SHUFFLES = frozenset({"shuffle", "permutation"})
+_SHUFFLE_WORDS = ("shuffle", "permutation", "sample(")
 
 
 def _shuffled_by(call: ast.AST) -> bool:
@@ -91,12 +92,11 @@ X_train, X_test = X.iloc[:1000], X.iloc[1000:]   # detected
         self.heads: dict[tuple[str, str], int] = {}  # (sliced, boundary) → line of the training side
         self.tails: dict[tuple[str, str], int] = {}  # ... of the held-out side
         self.shuffled: set[str] = set()  # names whose rows were put in random order: a cut of them is a random split
-        self.may_shuffle: bool | None = None  # whether the file names a shuffle at all (asked once)
+        self.may_shuffle: bool | None = None  # ctx.mentions of a shuffle, asked at the first node
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if self.may_shuffle is None:
-            source = ctx.document.source
-            self.may_shuffle = "shuffle" in source or "permutation" in source or "sample(" in source
+        if self.may_shuffle is None:  # most files name no shuffle: the shuffle checks run only where one is named
+            self.may_shuffle = ctx.mentions(_SHUFFLE_WORDS)
         if node.__class__ is ast.Expr:  # random.shuffle(rows), np.random.shuffle(X)
             call = node.value  # type: ignore[attr-defined]
             if self.may_shuffle and isinstance(call, ast.Call) and call.args and _shuffled_by(call):

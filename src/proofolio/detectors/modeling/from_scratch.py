@@ -15,7 +15,9 @@ _PARAMETER = re.compile(r"^(?:[wWbB]\d*|[wWbB]_\w+|theta\w*|beta\w*|\w*weights?\
 _STEP_SIZE = re.compile(r"^(?:lr|alpha|eta|learning_?rate|learningrate|l_?rate|step_?size|lrate)$", re.IGNORECASE)
 _CENTROIDS = re.compile(r"centroids?|centers?|cluster_means", re.IGNORECASE)
 _MATRIX_PRODUCTS = frozenset({"dot", "matmul", "outer"})
+# A file that speaks of training (epochs, a learning rate, gradients, deltas) for a matrix product to be backpropagation
 _TRAINING_WORDS = ("epoch", "learning", "gradient", "delta", "backprop", "train")
+_CENTROID_WORDS = ("centroid", "cluster_means")
 MAX_UPDATE_NODES = 60  # nodes of an update expression looked at (real ones have a dozen)
 
 
@@ -81,8 +83,6 @@ for epoch in range(100):
     def __init__(self) -> None:
         self.first: tuple[int, str] | None = None
         self.updates = 0
-        self.names_centroids: bool | None = None  # whether the file names centroids at all (asked once)
-        self.speaks_of_training: bool | None = None
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
         kind: str | None = None
@@ -103,28 +103,18 @@ for epoch in range(100):
                     if name is not None and name == dotted(value.left) and _PARAMETER.match(name.rsplit(".", 1)[-1]):
                         kind = _update_kind(value.right)
             else:  # centroids[k] = X[labels == k].mean(axis=0)
-                if self.names_centroids is None:
-                    source = ctx.document.source
-                    self.names_centroids = "centroid" in source or "cluster_means" in source
-                if not self.names_centroids:
-                    return
+                if not ctx.mentions(_CENTROID_WORDS):
+                    return  # most files name no centroid: no k-means check there
                 part = _last_part(target)
                 if part is not None and _CENTROIDS.search(part) and _means_of_members(value):
                     kind = "kmeans"
-        if kind == "backpropagation" and not self._trains(ctx):
+        if kind == "backpropagation" and not ctx.mentions(_TRAINING_WORDS, ignore_case=True):
             return  # `W += A @ B` in linear algebra: a product alone is no learning
         if kind is None:
             return
         self.updates += 1
         if self.first is None:
             self.first = (node.lineno, kind)  # type: ignore[attr-defined]
-
-    def _trains(self, ctx: FileContext) -> bool:
-        """Whether the file speaks of training (asked once): epochs, a learning rate, gradients, deltas, backprop."""
-        if self.speaks_of_training is None:
-            source = ctx.document.source.lower()
-            self.speaks_of_training = any(word in source for word in _TRAINING_WORDS)
-        return self.speaks_of_training
 
     def finish(self, ctx: FileContext) -> None:
         if self.first is None:
