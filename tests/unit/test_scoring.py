@@ -198,3 +198,19 @@ def test_tutorial_only_evidence_is_caveated() -> None:
     assert [c for c in skill(mixed).caveats if "tutorial" in c] == [
         "Evidence from p uses only famous tutorial datasets (Iris); the rest is on other data."]
     assert not any("tutorial" in c for c in skill([ev("EVAL-cross-validation")]).caveats)
+
+
+def test_default_taxonomy_a_saved_model_alone_is_emerging_deployment() -> None:
+    from proofolio.taxonomy import load_default_taxonomy
+
+    taxonomy = load_default_taxonomy()
+    deployment = next(s for s in taxonomy.skills if s.id == "deployment_mlops")
+
+    def level(*detectors: str) -> tuple[Level, int]:
+        items = [Evidence(d, "deployment_mlops", Location("p", None, "a.py", 1), "x", Confidence.HIGH, (), None) for d in detectors]
+        result = assess_skill(deployment, items, taxonomy, {}, False)
+        return result.level, result.score
+
+    assert level("OPS-model-persistence") == (Level.EMERGING, 20)
+    assert level("OPS-model-persistence", "OPS-model-serving") == (Level.DEMONSTRATED, 55)
+    assert level("OPS-model-serving") == (Level.DEMONSTRATED, 35)
