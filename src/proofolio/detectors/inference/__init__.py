@@ -1,0 +1,1 @@
+"""Statistics detectors written as logic (the catalogue holds the library calls)."""
