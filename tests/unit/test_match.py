@@ -71,9 +71,9 @@ def test_retail_posting_requirements_and_no_r_inside_words() -> None:
     found = _found("data-scientist-retail.txt")
     # a skill's own words stand aside where their sentence names a technology of the skill:
     # "Exploratory data analysis and clear data visualization (matplotlib ...)", "hypothesis testing,
-    # regression, causal inference basics"
+    # regression, causal inference basics"; "report effects with confidence intervals" is its own requirement
     assert [f[0] for f in found] == [
-        "A/B testing", "time-series forecasting", "gradient boosting", "data visualization", "data cleaning",
+        "A/B testing", "confidence intervals", "time-series forecasting", "gradient boosting", "data visualization", "data cleaning",
         "statistics", "supervised learning", "causal inference", "Python", "pandas", "statsmodels", "scikit-learn",
         "SQL", "R", "Git",
     ]
@@ -403,6 +403,8 @@ def test_alternatives_are_one_requirement(posting: str, expected: list[str]) -> 
         ("Strong attention to detail and precision; teamwork and collaboration", []),
         ("Pull data from internal APIs; at the helm of our platform; report to Bert", []),
         ("Report precision and recall, and a confusion matrix", ["model metrics"]),
+        ("Bootstrapping and confidence intervals", ["confidence intervals"]),
+        ("Front-end with React and Bootstrap", []),  # the CSS framework, not resampling
     ],
 )
 def test_generic_and_ambiguous_words(posting: str, expected: list[str]) -> None:
