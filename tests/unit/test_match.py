@@ -404,6 +404,7 @@ def test_alternatives_are_one_requirement(posting: str, expected: list[str]) -> 
         ("Pull data from internal APIs; at the helm of our platform; report to Bert", []),
         ("Report precision and recall, and a confusion matrix", ["model metrics"]),
         ("Bootstrapping and confidence intervals", ["confidence intervals"]),
+        ("Topic modelling (LDA) and word2vec", ["topic modeling"]),
         ("Front-end with React and Bootstrap", []),  # the CSS framework, not resampling
     ],
 )

@@ -1,4 +1,4 @@
-"""MOD-from-scratch: a learning algorithm written by hand (gradient descent, backpropagation, k-means)."""
+"""MOD-from-scratch: a learning algorithm written by hand (gradient descent, backpropagation, k-means, Q-learning)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ _PARAMETER = re.compile(r"^(?:[wWbB]\d*|[wWbB]_\w+|theta\w*|beta\w*|\w*weights?\
 _STEP_SIZE = re.compile(r"^(?:lr|alpha|eta|learning_?rate|learningrate|l_?rate|step_?size|lrate)$", re.IGNORECASE)
 _CENTROIDS = re.compile(r"centroids?|centers?|cluster_means", re.IGNORECASE)
 _MATRIX_PRODUCTS = frozenset({"dot", "matmul", "outer"})
+# A Q-table (Q, q_table, Q1, q_values, self.Q ...) updated towards reward + discount * best next value
+_Q_TABLE = re.compile(r"^(?:q|Q)(?:_?(?:table|tab|values?))?\d*$|^(?:qtable|q_?matrix)$", re.IGNORECASE)
+_Q_TABLE_WORDS = ("q_table", "Q[", "q[", "qtable", "Q_table", "q_values", "Q_values")
+_DISCOUNT = re.compile(r"^(?:gamma|discount\w*|y|df|dr|discount_?rate|GAMMA)$")
 # A file that speaks of training (epochs, a learning rate, gradients, deltas) for a matrix product to be backpropagation
 _TRAINING_WORDS = ("epoch", "learning", "gradient", "delta", "backprop", "train")
 _CENTROID_WORDS = ("centroid", "cluster_means")
@@ -25,6 +29,38 @@ def _last_part(node: ast.AST) -> str | None:
     target = node.value if isinstance(node, ast.Subscript) else node  # W[i] -= ...
     name = dotted(target)
     return name.rsplit(".", 1)[-1] if name else None
+
+
+def _q_update(target: ast.AST, value: ast.AST) -> bool:
+    """`Q[s, a] += lr * (r + gamma * np.max(Q[s2]) - Q[s, a])`: a Bellman update of a Q-table (Q-learning)."""
+    if not isinstance(target, ast.Subscript):
+        return False
+    base = target.value
+    while isinstance(base, ast.Subscript):  # q_table[state][action]
+        base = base.value
+    part = _last_part(base)
+    return part is not None and _Q_TABLE.match(part) is not None and _bellman(value)
+
+
+def _bellman(value: ast.AST) -> bool:
+    """A reward plus a discounted best next value: `r + gamma * np.max(Q[s2])`, `reward + gamma * next_max`."""
+    best_next = discounted = False
+    for node in bounded_walk([value], MAX_UPDATE_NODES):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            best_next = best_next or name in ("max", "amax", "nanmax")
+        elif isinstance(node, ast.Name):
+            best_next = best_next or "max" in node.id.lower()  # next_max, max_future_q
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # reward + gamma * ...
+            discounted = discounted or any(_is_discounted(side) for side in (node.left, node.right))
+    return best_next and discounted
+
+
+def _is_discounted(node: ast.AST) -> bool:
+    """`gamma * x` or `x * discount`: a product with a discount-factor name."""
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and any(
+        (part := _last_part(side)) is not None and _DISCOUNT.match(part) is not None for side in (node.left, node.right))
 
 
 def _update_kind(value: ast.AST) -> str | None:
@@ -52,13 +88,15 @@ class FromScratch(FileDetector):
     meta = DetectorMeta(
         id="MOD-from-scratch",
         skill="model_building",
-        title="Implements learning algorithms by hand (gradient descent, backpropagation, k-means)",
+        title="Implements learning algorithms by hand (gradient descent, backprop, k-means, Q-learning)",
         what=(
             "Parameters updated by hand: `w -= lr * grad`, `theta = theta - alpha * gradient` (a weight-like name — "
             "w, W1, theta, weights, bias, coef — stepped by a learning-rate-like name: lr, alpha, eta, learning_rate) "
             "or by a matrix product (`self.w_1 += X.T.dot(delta)`, `w2 += h.T @ d_out`: backpropagation), and "
-            "k-means centroids recomputed as means of their assigned points. One evidence per file, at the first "
-            "update; values: kind (gradient_descent, backpropagation or kmeans) and how many updates the file makes. "
+            "k-means centroids recomputed as means of their assigned points, and Q-tables (Q, q_table, Q1 ...) updated "
+            "towards a reward plus a discounted best next value (`Q[s, a] += lr * (r + gamma * np.max(Q[s2]) - Q[s, a])`, "
+            "or that target computed into a name first in a Q-learning file: tabular Q-learning). One evidence per file, "
+            "at the first update; values: kind (gradient_descent, backpropagation, kmeans or q_learning) and how many updates the file makes. "
             "Medium confidence."
         ),
         why=(
@@ -90,7 +128,12 @@ for epoch in range(100):
         value_kind = value.__class__
         if value_kind is not ast.BinOp and value_kind is not ast.Call:
             return  # most assignments: a name, a constant, a subscript
-        if node.__class__ is ast.AugAssign:
+        target = node.target if node.__class__ is ast.AugAssign else node.targets[0] if len(node.targets) == 1 else None  # type: ignore[attr-defined]
+        if target.__class__ is ast.Subscript and _q_update(target, value):  # type: ignore[arg-type]
+            kind = "q_learning"
+        elif target.__class__ is ast.Name and value_kind is ast.BinOp and ctx.mentions(_Q_TABLE_WORDS) and _bellman(value):
+            kind = "q_learning"  # new_value = (1 - alpha) * old_value + alpha * (reward + gamma * next_max)
+        elif node.__class__ is ast.AugAssign:
             if isinstance(node.op, (ast.Sub, ast.Add)):  # type: ignore[attr-defined]
                 part = _last_part(node.target)  # type: ignore[attr-defined]
                 if part is not None and _PARAMETER.match(part):
