@@ -25,6 +25,7 @@ STAGE_OF_DETECTOR: dict[str, str] = {
     "EVAL-cross-validation": "evaluate",
     "EVAL-reported-metrics": "evaluate",
     "EVAL-hyperparameter-search": "tune",
+    "EVAL-tuning-loop": "tune",
     "OPS-model-persistence": "persist",
     "OPS-model-serving": "serve",
 }

@@ -10,9 +10,9 @@ def ev(detector: str, line: int, path: str = "nb.ipynb", cell: int | None = None
 
 def test_stage_mapping() -> None:
     assert [stage_of(d) for d in ("PRE-data-loading", "PRE-missing-values", "EVAL-train-test-split", "MOD-torch-module",
-                                  "EVAL-metrics", "EVAL-hyperparameter-search", "OPS-model-persistence",
+                                  "EVAL-metrics", "EVAL-hyperparameter-search", "EVAL-tuning-loop", "OPS-model-persistence",
                                   "OPS-model-serving", "EDA-plotting", "OPS-dockerfile")] == [
-        "load", "clean", "split", "fit", "evaluate", "tune", "persist", "serve", None, None]
+        "load", "clean", "split", "fit", "evaluate", "tune", "tune", "persist", "serve", None, None]
 
 
 def test_stages_in_order_of_first_appearance_with_locations() -> None:

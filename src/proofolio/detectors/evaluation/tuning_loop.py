@@ -1,0 +1,90 @@
+"""EVAL-tuning-loop: a model built once per value of a loop (the elbow method, k of k-NN, ARIMA orders)."""
+
+from __future__ import annotations
+
+import ast
+
+from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.support import bounded_walk
+from proofolio.models import Confidence
+
+# Model families whose constructor arguments are hyperparameters (layers of networks are not: a loop
+# building a stack of nn.Linear is architecture, not tuning)
+_TUNABLE = ("sklearn.", "xgboost.", "lightgbm.", "catboost.", "statsmodels.tsa.", "pmdarima.", "prophet.",
+            "imblearn.ensemble.", "sklearn_extra.cluster.", "hdbscan.", "gensim.models.")
+_NOT_MODELS = ("sklearn.model_selection.", "sklearn.preprocessing.", "sklearn.metrics.", "sklearn.pipeline.",
+               "sklearn.compose.", "sklearn.impute.", "sklearn.feature_extraction.", "sklearn.feature_selection.",
+               "sklearn.datasets.", "sklearn.utils.", "sklearn.inspection.", "xgboost.DMatrix", "lightgbm.Dataset",
+               "catboost.Pool", "gensim.models.CoherenceModel", "gensim.models.TfidfModel", "gensim.models.Phrases")
+_PACKAGE_WORDS = ("sklearn", "xgboost", "lightgbm", "catboost", "statsmodels", "pmdarima", "prophet", "imblearn",
+                  "sklearn_extra", "hdbscan", "gensim")
+# Arguments varied for repeatability or speed, not to choose a model
+_NOT_HYPERPARAMETERS = frozenset({"random_state", "seed", "random_seed", "n_jobs", "verbose", "verbosity", "thread_count"})
+MAX_BODY_NODES = 600  # nodes of a loop body looked at (a cell-long loop is a few hundred)
+
+
+def _loop_names(target: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+def _reads(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in bounded_walk([node], 40))
+
+
+class TuningLoop(FileDetector):
+    meta = DetectorMeta(
+        id="EVAL-tuning-loop",
+        skill="model_evaluation",
+        title="Tunes hyperparameters in a loop (elbow method, k of k-NN, tree depth, ARIMA orders)",
+        what=(
+            "A for loop or comprehension that builds a scikit-learn, XGBoost, LightGBM, CatBoost or statsmodels "
+            "time-series model with the loop's value as one of its arguments: `for k in range(1, 11): "
+            "KMeans(n_clusters=k)`, `[KNeighborsClassifier(n_neighbors=k) ... for k in ks]`, "
+            "`ARIMA(train, order=(p, d, q))` over p and q. One evidence per constructor, value `parameter` "
+            "(the keyword, or `positional`)."
+        ),
+        why=(
+            "Comparing a model across values of a parameter (an elbow or silhouette curve, a validation curve "
+            "by hand) is model selection: the candidate chose k, depth or order from evidence, not by default."
+        ),
+        example='''
+from sklearn.cluster import KMeans
+inertia = []
+for k in range(1, 11):
+    inertia.append(KMeans(n_clusters=k, n_init=10).fit(X).inertia_)   # detected
+''',
+        not_detected=(
+            "Loops that vary only the seed, n_jobs or verbosity, loops over folds or over a list of ready-made "
+            "models (`for name, model in models.items()`), layers of a network built in a loop, and search "
+            "objects (GridSearchCV, Optuna: EVAL-hyperparameter-search)."
+        ),
+    )
+    node_types = (ast.For, ast.ListComp, ast.GeneratorExp, ast.DictComp, ast.SetComp)
+
+    def visit(self, node: ast.AST, ctx: FileContext) -> None:
+        if not ctx.mentions(_PACKAGE_WORDS):
+            return  # loops of files that use none of these libraries build none of their models
+        if isinstance(node, ast.For):
+            names, body = _loop_names(node.target), node.body
+        else:
+            generators = node.generators  # type: ignore[attr-defined]
+            names = set().union(*(_loop_names(g.target) for g in generators))
+            body = [node.elt] if not isinstance(node, ast.DictComp) else [node.key, node.value]  # type: ignore[attr-defined]
+        if not names:
+            return
+        for inner in bounded_walk(body, MAX_BODY_NODES):
+            if not isinstance(inner, ast.Call) or not (inner.args or inner.keywords):
+                continue
+            qualified = ctx.call_target(inner).qualified
+            if qualified is None or not qualified.startswith(_TUNABLE) or qualified.startswith(_NOT_MODELS):
+                continue
+            if not qualified.rsplit(".", 1)[-1][:1].isupper():
+                continue  # a function or a method (fit, predict): not a model built
+            parameter = next((k.arg or "**" for k in inner.keywords
+                              if k.arg not in _NOT_HYPERPARAMETERS and _reads(k.value, names)), None)
+            if parameter is None and any(_reads(a, names) for a in inner.args[1:] if qualified.startswith("statsmodels.")):
+                parameter = "positional"  # ARIMA(series, (p, d, q))
+            if parameter is None and not qualified.startswith("statsmodels.") and any(_reads(a, names) for a in inner.args):
+                parameter = "positional"  # KMeans(k)
+            if parameter is not None:
+                ctx.emit(self.meta, inner, Confidence.HIGH, (("parameter", parameter),))
