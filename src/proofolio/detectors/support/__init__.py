@@ -76,7 +76,8 @@ _MODEL_RESULT = re.compile(
     r"\w*_loss(es)?|\w+losses|(fake|generated|gen|recon|reconstructed|reconstructions?)(_\w+)?|"
     r"cmat|cf_?matrix|conf_?(matrix|mat)|confusion(_?matrix|_mat)?|backtests?|loss_(df|history|curve|values|log)|"
     r"\w*(rmse|mae|mse|mape|smape)(_\w+)?|survival_?(function|curve)s?|(survival|km|kmf|cox|cph|\w*conditioned|pred\w*)_sf|"
-    r"params|coefs?|coefficients?|conf_int|fitted(_\w+)?)$",
+    r"params|coefs?|coefficients?|conf_int|fitted(_\w+)?|resid|bics?|aics?|labels_|"
+    r"y_?(kmeans|km|means|clusters?|dbscan|gmm|hc|agg)\w*|(kmeans|cluster)_?(labels?|preds?|ids?)|clusters?)$",
     re.IGNORECASE,
 )
 ARGUMENT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a call on a long literal list stops early)
