@@ -42,7 +42,7 @@ def test_module_alias() -> None:
     source = """
         import pandas as pd
         df = pd.read_csv("x.csv")
-        df.fillna(0)
+        clean = df.fillna(0)
     """
     assert api(source, "PRE-missing-values") == [(3, "pandas.DataFrame.fillna")]
 
@@ -187,9 +187,9 @@ def test_typed_variable_then_untyped_after_rebinding() -> None:
     source = """
         import pandas as pd
         df = pd.read_csv("x.csv")
-        df.fillna(0)
+        filled = df.fillna(0)
         df = load_somehow()
-        df.fillna(0)
+        filled = df.fillna(0)
     """
     assert hits(source, "PRE-missing-values") == [
         (3, "PRE-missing-values", "high"),
@@ -200,7 +200,7 @@ def test_typed_variable_then_untyped_after_rebinding() -> None:
 def test_method_on_untyped_receiver_needs_the_package_imported() -> None:
     without_pandas = """
         frame = load()
-        frame.fillna(0)
+        filled = frame.fillna(0)
     """
     assert hits(without_pandas, "PRE-missing-values") == []
 
@@ -218,7 +218,7 @@ def test_methods_returning_the_same_frame_keep_its_type() -> None:
     source = """
         import pandas as pd
         df = pd.read_csv("x.csv").drop_duplicates().reset_index(drop=True)
-        df["total"].fillna(0)
+        total = df["total"].fillna(0)
     """
     assert api(source, "PRE-missing-values") == [(3, "pandas.Series.fillna")]
 
@@ -396,8 +396,8 @@ def test_pandas_methods_count_only_where_the_file_uses_pandas() -> None:
     with_pandas = """
         import pandas as pd
         frame = load()
-        frame["age"].fillna(0)
-        frame.drop_duplicates()
+        age = frame["age"].fillna(0)
+        unique = frame.drop_duplicates()
         frame["city"].value_counts()
     """
     assert hits(with_pandas, "PRE-missing-values", "PRE-duplicates-outliers", "EDA-summary-statistics") == [
@@ -405,7 +405,7 @@ def test_pandas_methods_count_only_where_the_file_uses_pandas() -> None:
     without = """
         import mylib
         frame = mylib.load()
-        frame["age"].fillna(0)
+        age = frame["age"].fillna(0)
         frame.value_counts()
     """
     assert hits(without, "PRE-missing-values", "EDA-summary-statistics") == []
@@ -494,3 +494,17 @@ def test_methods_on_names_that_merely_contain_pred_are_data() -> None:
 )
 def test_deep_expressions_fail_no_detector(source: str) -> None:
     evidence(source)  # asserts that no detector failed (a RecursionError was one before)
+
+
+def test_a_pandas_result_thrown_away_changes_nothing() -> None:
+    source = """
+        import pandas as pd
+        df = pd.read_csv("x.csv")
+        df.fillna(0)
+        df.fillna(0, inplace=True)
+        print(df.dropna().shape)
+        (df.dropna()
+           .to_csv("clean.csv"))
+    """
+    assert hits(source, "PRE-missing-values") == [(4, "PRE-missing-values", "high"), (5, "PRE-missing-values", "high"),
+                                                   (6, "PRE-missing-values", "high")]

@@ -52,6 +52,7 @@ class CatalogRow:
     not_in_data_changes: bool = False  # nor a call that computes a change to the data (see _changes_data)
     not_after: frozenset[str] = frozenset()  # nor a method called on the result of one of these (`s.diff().dropna()`)
     not_on_training_data: bool = False  # nor a call whose data arguments are all training data (`clf.score(X_train, y_train)`)
+    not_discarded: bool = False  # nor a pandas call whose result is thrown away (`df.drop_duplicates()` alone on its line)
     # names (globs) that do not count in a file importing one of the packages: Conv2d is no vision in an audio file
     unless_imported: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (packages, names)
 
@@ -59,7 +60,7 @@ class CatalogRow:
     def rules(self) -> bool:
         """Whether any rule above is set (most rows: none to check)."""
         return bool(self.not_model_results or self.not_in_data_changes or self.not_after
-                    or self.not_on_training_data or self.unless_imported[0])
+                    or self.not_on_training_data or self.not_discarded or self.unless_imported[0])
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -153,6 +154,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         not_in_data_changes=bool(raw.get("not_in_data_changes", False)),
         not_after=frozenset(_strings(raw, "not_after")),
         not_on_training_data=bool(raw.get("not_on_training_data", False)),
+        not_discarded=bool(raw.get("not_discarded", False)),
         unless_imported=_unless_imported(raw.get("unless_imported")),
     )
 
@@ -190,9 +192,11 @@ def load_catalog(text: str | None = None) -> tuple[CatalogRow, ...]:
 class CatalogRunner(FileDetector):
     """Runs every catalogue row in one pass over calls and class definitions."""
 
-    node_types = (ast.Call, ast.ClassDef)
+    # expression statements: their value is a call whose result is thrown away (rows' not_discarded)
+    node_types = (ast.Call, ast.ClassDef, ast.Expr)
 
     def __init__(self, rows: tuple[CatalogRow, ...]) -> None:
+        self._statement_value: ast.AST | None = None  # the value of the last expression statement walked
         self.calls = PatternIndex()
         self.bases = PatternIndex()
         self.methods: dict[str, list[CatalogRow]] = {}
@@ -221,7 +225,10 @@ class CatalogRunner(FileDetector):
         return self
 
     def visit(self, node: ast.AST, ctx: FileContext) -> None:
-        if isinstance(node, ast.Call):
+        if node.__class__ is ast.Expr:
+            # the walk is pre-order: the statement's value, when a call, is the very next node visited
+            self._statement_value = node.value  # type: ignore[attr-defined]
+        elif isinstance(node, ast.Call):
             self._visit_call(node, ctx)
         elif isinstance(node, ast.ClassDef):
             for base in node.bases:
@@ -232,13 +239,17 @@ class CatalogRunner(FileDetector):
                     snippet = ctx.document.snippet(node.lineno, node.lineno)
                     ctx.emit(row.meta, None, row.confidence, (("base", name), *row.extra_values), line=node.lineno, snippet=snippet)
 
+    def finish(self, ctx: FileContext) -> None:
+        self._statement_value = None  # shared across files (registry): keep no node of this one
+
     def _visit_call(self, node: ast.Call, ctx: FileContext) -> None:
         target = ctx.call_target(node)
         if target.qualified is not None:
             rows = self.calls.match(target.qualified)
             confidence = target.confidence
+            statement = node is self._statement_value
             for row in rows:
-                if row.rules and _ruled_out(row, node, ctx):
+                if row.rules and _ruled_out(row, node, ctx, statement):
                     continue
                 level = row.confidence if confidence is Confidence.HIGH else _weaker(row.confidence, confidence)
                 ctx.emit(row.meta, node, level, (("api", target.qualified), *row.extra_values))
@@ -251,8 +262,9 @@ class CatalogRunner(FileDetector):
         if target.method == "astype" and isinstance(node.func, ast.Attribute) and _condition(node.func.value):
             return  # `(df.tenure == 1).astype(int)`: a flag made from a condition, no column type cleaned
         imports = ctx.document.imports
+        statement = node is self._statement_value
         for row in self.methods[target.method]:
-            if row.rules and _ruled_out(row, node, ctx):
+            if row.rules and _ruled_out(row, node, ctx, statement):
                 continue
             if any(imports.imports(p) for p in row.method_packages):
                 ctx.emit(row.meta, node, _weaker(row.confidence, Confidence.MEDIUM), (("method", target.method), *row.extra_values))
@@ -321,7 +333,7 @@ def _changes_data(node: ast.Call, ctx: FileContext) -> bool:
     return any(_changes_data_by_name(name) for name in ctx.enclosing_definitions(node.lineno))
 
 
-def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext) -> bool:
+def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext, statement: bool = False) -> bool:
     """Whether a row's own rules leave out a call its patterns match."""
     if row.not_model_results and plots_model_results(node):
         return True
@@ -329,12 +341,24 @@ def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext) -> bool:
         return True
     if row.not_on_training_data and _on_training_data(node):
         return True
+    if row.not_discarded and _discarded(node, ctx, statement):
+        return True
     packages, names = row.unless_imported
     if packages:
         name = ctx.call_target(node).qualified
         if name is not None and any(fnmatchcase(name, n) for n in names) and any(ctx.document.imports.imports(p) for p in packages):
             return True
     return bool(row.not_after) and _called_after(node, row.not_after)
+
+
+def _discarded(node: ast.Call, ctx: FileContext, statement: bool) -> bool:
+    """Whether a pandas call's result is thrown away: the call is a whole statement of its own
+    (``statement``: `users.drop_duplicates(subset=["id"])`, `pd.to_numeric(df.x)`) and changes nothing
+    in place. `df.dropna().shape`, `x = df.dropna()` and `print(df.dropna())` keep their result."""
+    if not statement or any(k.arg == "inplace" for k in node.keywords):
+        return False
+    qualified = ctx.call_target(node).qualified
+    return qualified is None or qualified.startswith("pandas.")  # `imputer.fit(X)` keeps what it learnt
 
 
 def _on_training_data(node: ast.Call) -> bool:

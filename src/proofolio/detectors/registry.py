@@ -42,7 +42,7 @@ class Registry:
 
     @cached_property
     def _catalog_runner(self) -> CatalogRunner:
-        """The catalogue runner holds no per-file state: its indexes are built once."""
+        """The catalogue runner holds no per-file state (only the statement being walked): its indexes are built once."""
         return CatalogRunner(self.catalog)
 
     def repo_detectors(self) -> list[RepoDetector]:

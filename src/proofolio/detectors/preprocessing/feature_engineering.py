@@ -12,6 +12,9 @@ from proofolio.models import Confidence
 _BINNING = frozenset({"pandas.cut", "pandas.qcut"})
 _TRANSFORMS = frozenset({"numpy.log", "numpy.log1p", "numpy.log2", "numpy.log10", "numpy.sqrt", "numpy.exp", "numpy.expm1",
                          "numpy.square", "numpy.power", "numpy.where", "numpy.select"})
+# `.str` methods that tidy a text rather than take a part of it: cleaning, not a new feature
+_TEXT_TIDYING = frozenset({"capitalize", "upper", "lower", "title", "casefold", "swapcase", "strip", "lstrip", "rstrip",
+                           "replace", "normalize", "pad", "zfill", "center", "ljust", "rjust"})
 _ACCESSOR_PARTS = {  # `df.date.dt.year`, `df.name.str.extract(...)`: parts of a value made a feature
     "dt": "date_part", "str": "text_part",
 }
@@ -142,8 +145,11 @@ df["Title"] = df["Name"].str.extract(r" ([A-Za-z]+)\\.")   # detected
 
     @staticmethod
     def _accessor_part(node: ast.AST) -> str | None:
-        """`.dt.<x>` / `.str.<x>` at the end of a chain: which kind of part it takes."""
+        """`.dt.<x>` / `.str.<x>` at the end of a chain: which kind of part it takes (None for `.str.lower()`
+        and other tidying of the text itself)."""
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute):
+            if node.value.attr == "str" and node.attr in _TEXT_TIDYING:
+                return None
             return _ACCESSOR_PARTS.get(node.value.attr)
         return None
 
