@@ -296,7 +296,8 @@ def gather(
     progress: ProgressCallback | None = None,
     runner: FileRunner | None = None,
 ) -> tuple[list[SourceAnalysis], int]:
-    """Every project's evidence after the project-level passes: duplicates dropped, tutorial data tagged.
+    """Every project's evidence after the project-level passes: duplicates dropped, orchestration without a
+    model dropped, tutorial data tagged.
 
     Returns the analyses and the number of duplicate files dropped.
     """
@@ -306,7 +307,7 @@ def gather(
         analyses = [analyze_source(source, registry, progress, runner) for source in sources]
     duplicates = drop_duplicates(analyses)
     for analysis in analyses:
-        analysis.evidence = mark_tutorial_data(analysis.evidence)
+        analysis.evidence = mark_tutorial_data(drop_orchestration_without_models(analysis.evidence))
     return analyses, duplicates
 
 
@@ -336,6 +337,20 @@ def drop_duplicates(analyses: list[SourceAnalysis]) -> int:
             dropped += len(gone)
             analysis.evidence = [e for e in analysis.evidence if e.location.path not in gone]
     return dropped
+
+
+# What shows a project has a model to orchestrate: one built, saved, served or tracked, or an LLM used.
+MODEL_DETECTORS = ("MOD-", "OPS-model-", "OPS-experiment-tracking", "DOM-generative")
+
+
+def drop_orchestration_without_models(evidence: list[Evidence]) -> list[Evidence]:
+    """An Airflow or Prefect pipeline that only moves data (an ETL) is data engineering, not MLOps:
+    OPS-pipeline-orchestration counts only in a project that has a model (MODEL_DETECTORS)."""
+    if not any(e.detector == "OPS-pipeline-orchestration" for e in evidence):
+        return evidence
+    if any(e.detector.startswith(MODEL_DETECTORS) for e in evidence):
+        return evidence
+    return [e for e in evidence if e.detector != "OPS-pipeline-orchestration"]
 
 
 # Evidence whose worth depends on the data (tests, packaging or a README do not).

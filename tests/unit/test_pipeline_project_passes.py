@@ -357,3 +357,32 @@ def test_a_script_named_like_a_test_that_holds_no_tests_keeps_its_evidence(tmp_p
     )
     found = {(e.location.path, e.detector) for a in run(root).assessments for e in a.evidence}
     assert ("src/test_model.py", "EVAL-metrics") in found
+
+
+DAG_ETL = '''import pandas as pd
+from airflow import DAG
+from airflow.operators.python import PythonOperator
+
+
+def load_ratings():
+    pd.read_csv("ratings.csv").to_sql("ratings", "postgresql://localhost/movies")
+
+
+with DAG("movie_ratings", schedule_interval="@daily") as dag:
+    PythonOperator(task_id="load", python_callable=load_ratings)
+'''
+
+
+def test_an_etl_pipeline_without_a_model_is_no_mlops(tmp_path: Path) -> None:
+    root = tmp_path / "etl"
+    root.mkdir()
+    (root / "dag.py").write_text(DAG_ETL)
+    deployment = next(a for a in run(root).assessments if a.skill == "deployment_mlops")
+    assert deployment.detectors == ()
+    (root / "train.py").write_text(
+        "import joblib\nimport pandas as pd\nfrom sklearn.linear_model import LinearRegression\n"
+        'ratings = pd.read_csv("ratings.csv")\n'
+        'joblib.dump(LinearRegression().fit(ratings[["age"]], ratings["stars"]), "model.joblib")\n'
+    )
+    with_model = next(a for a in run(root).assessments if a.skill == "deployment_mlops")
+    assert with_model.detectors == ("OPS-model-persistence", "OPS-pipeline-orchestration")
