@@ -508,3 +508,27 @@ def test_a_pandas_result_thrown_away_changes_nothing() -> None:
     """
     assert hits(source, "PRE-missing-values") == [(4, "PRE-missing-values", "high"), (5, "PRE-missing-values", "high"),
                                                    (6, "PRE-missing-values", "high")]
+
+
+def test_a_lone_handler_shows_less_python_than_a_structured_module() -> None:
+    handler = """
+        from fastapi import FastAPI
+        app = FastAPI()
+        @app.post("/predict")
+        def predict(data: dict):
+            return {"ok": True}
+    """
+    assert hits(handler, "PY-functions-classes", "PY-type-hints") == [
+        (4, "PY-functions-classes", "medium"), (4, "PY-type-hints", "low")]
+    module = """
+        def load(path: str) -> list[str]:
+            return open(path).read().split()
+
+        def clean(words: list[str]) -> list[str]:
+            return [w.lower() for w in words]
+
+        def main() -> None:
+            print(clean(load("a.txt")))
+    """
+    assert hits(module, "PY-functions-classes", "PY-type-hints") == [
+        (1, "PY-functions-classes", "high"), (1, "PY-type-hints", "high")]

@@ -214,3 +214,14 @@ def test_default_taxonomy_a_saved_model_alone_is_emerging_deployment() -> None:
     assert level("OPS-model-persistence") == (Level.EMERGING, 20)
     assert level("OPS-model-persistence", "OPS-model-serving") == (Level.DEMONSTRATED, 55)
     assert level("OPS-model-serving") == (Level.DEMONSTRATED, 35)
+
+
+def test_default_taxonomy_three_one_line_cleanups_are_not_strong_preprocessing() -> None:
+    from proofolio.taxonomy import load_default_taxonomy
+
+    taxonomy = load_default_taxonomy()
+    preprocessing = next(s for s in taxonomy.skills if s.id == "data_preprocessing")
+    items = [Evidence(d, "data_preprocessing", Location("p", None, "etl.py", i), "x", Confidence.HIGH, (), None)
+             for i, d in enumerate(("PRE-missing-values", "PRE-type-conversion", "PRE-duplicates-outliers"), 1)]
+    result = assess_skill(preprocessing, items, taxonomy, {}, False)
+    assert (result.level, result.score) == (Level.DEMONSTRATED, 65)

@@ -16,8 +16,9 @@ class FunctionsClasses(FileDetector):
         title="Structures code into functions and classes",
         what=(
             "Functions, methods and classes defined in a file: one evidence per file at the first definition, "
-            "with the counts as values. High confidence in .py modules; in notebooks medium when there is a class "
-            "or at least three functions, otherwise low (top-to-bottom notebook scripting is weak evidence). For .py "
+            "with the counts as values. A file with a class or at least three functions and methods: high confidence "
+            "in a .py module, medium in a notebook; fewer: one step lower (a lone handler or main(), and top-to-bottom "
+            "notebook scripting, are weak evidence). For .py "
             "modules the values add radon's cyclomatic complexity (cc_average, cc_max, cc_max_block) and "
             "maintainability index (mi, mi_rank A-C; skipped above 100 KB or for data-like files): shown, not scored."
         ),
@@ -57,11 +58,11 @@ class FeatureBuilder:
     def finish(self, ctx: FileContext) -> None:
         if self.first is None:
             return
+        substantial = self.classes > 0 or self.functions + self.methods >= 3
         if ctx.document.kind == "notebook":
-            substantial = self.classes > 0 or self.functions + self.methods >= 3
             confidence = Confidence.MEDIUM if substantial else Confidence.LOW
-        else:
-            confidence = Confidence.HIGH
+        else:  # a module of one or two functions (a handler, a main()) shows little structure
+            confidence = Confidence.HIGH if substantial else Confidence.MEDIUM
         line = self.first.lineno  # type: ignore[attr-defined]
         values = (
             ("functions", str(self.functions)), ("methods", str(self.methods)), ("classes", str(self.classes)),

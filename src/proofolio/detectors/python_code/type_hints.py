@@ -22,7 +22,8 @@ class TypeHints(FileDetector):
         what=(
             "Functions whose parameters or return value are annotated. One evidence per file at the first "
             "annotated function, with how many of the file's functions are annotated. High confidence in a .py "
-            "module where at least half the functions are annotated, medium otherwise; notebooks one step lower."
+            "module where at least half the functions are annotated, medium otherwise; notebooks one step lower; low "
+            "when a single function of the file is annotated (often what a framework asks: FastAPI's `data: dict`)."
         ),
         why="Type hints make code readable and checkable; they mark someone who writes Python for others to use.",
         example='''
@@ -50,7 +51,9 @@ def clean(df: pd.DataFrame, threshold: float = 0.5) -> pd.DataFrame:   # detecte
         if self.first is None:
             return
         mostly = self.annotated * 2 >= self.functions
-        if ctx.document.kind == "notebook":
+        if self.annotated < 2:
+            confidence = Confidence.LOW  # one annotation is often a framework's demand (FastAPI's `data: dict`)
+        elif ctx.document.kind == "notebook":
             confidence = Confidence.MEDIUM if mostly else Confidence.LOW
         else:
             confidence = Confidence.HIGH if mostly else Confidence.MEDIUM
