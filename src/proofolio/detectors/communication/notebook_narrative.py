@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+import textwrap
 from collections.abc import Sequence
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
@@ -49,7 +51,9 @@ class NotebookNarrative(FileDetector):
             f"A notebook with at least {MIN_INTERLEAVED} markdown cells between its code cells and at least "
             f"{MIN_WORDS} words of prose. One evidence at the first heading (else the first narrative cell), with "
             "markdown/code cell counts, their ratio, headings and words. High confidence with two or more headings, "
-            "150+ words and a markdown/code ratio of at least 0.25."
+            "150+ words and a markdown/code ratio of at least 0.25. Notebooks saved as scripts count the same way: "
+            "nbconvert exports (markdown as `# ` comment blocks just before a `# In[n]:` marker) and jupytext or "
+            "VS Code percent cells (`# %% [markdown]`); comment blocks that parse as Python are code commented out, not prose."
         ),
         why="A notebook that states the question, explains each step and interprets results is how data work is communicated.",
         example='''
@@ -68,9 +72,36 @@ Missing totals belong to new customers, so ...
         scope="notebook",
     )
 
+    def _exported(self, ctx: FileContext) -> None:
+        """The same reading for a notebook exported as a script: its markdown survives as comments."""
+        markdown, code = exported_cells(ctx.document.lines)
+        if not markdown or not code:
+            return
+        total_words = heading_count = interleaved = 0
+        anchor: tuple[int, str] | None = None
+        fallback: tuple[int, str] | None = None
+        for start, text in markdown:
+            headings, words = _analyse(text)
+            total_words += words
+            heading_count += len(headings)
+            if headings and anchor is None:
+                anchor = (start + headings[0][0] - 1, headings[0][1])
+            if code[0] < start < code[-1] and (words or headings):
+                interleaved += 1
+                if fallback is None:
+                    fallback = (start, next((ln.strip() for ln in text.splitlines() if ln.strip()), ""))
+        if interleaved < MIN_INTERLEAVED or total_words < MIN_WORDS:
+            return
+        line, text = anchor or fallback  # type: ignore[misc]
+        self._emit(ctx, len(markdown), len(code), heading_count, total_words, snippet=text, line=line, cell=None)
+
     def finish(self, ctx: FileContext) -> None:
         notebook = ctx.document.notebook
-        if notebook is None or not notebook.code_cells or not notebook.markdown_cells:
+        if notebook is None:
+            if ctx.document.kind == "python" and _EXPORT_MARKER.search(ctx.document.source):
+                self._exported(ctx)
+            return
+        if not notebook.code_cells or not notebook.markdown_cells:
             return
         first_code = notebook.code_cells[0].index
         last_code = notebook.code_cells[-1].index
@@ -96,8 +127,11 @@ Missing totals belong to new customers, so ...
         if _empty_share(ctx, notebook.code_cells) >= TEMPLATE_EMPTY_SHARE:
             return  # an unfilled exercise: its narrative is the instructor's
         cell_index, line, text = anchor or fallback  # type: ignore[misc]
-        code = len(notebook.code_cells)
-        markdown = len(notebook.markdown_cells)
+        self._emit(ctx, len(notebook.markdown_cells), len(notebook.code_cells), heading_count, total_words,
+                   snippet=text, line=line, cell=cell_index)
+
+    def _emit(self, ctx: FileContext, markdown: int, code: int, heading_count: int, total_words: int, *,
+              snippet: str, line: int, cell: int | None) -> None:
         ratio = markdown / code
         strong = heading_count >= 2 and total_words >= 150 and ratio >= 0.25
         values = (
@@ -108,7 +142,74 @@ Missing totals belong to new customers, so ...
             ("words", str(total_words)),
         )
         confidence = Confidence.HIGH if strong else Confidence.MEDIUM
-        ctx.emit(self.meta, None, confidence, values, line=line, cell=cell_index, snippet=text[:200])
+        ctx.emit(self.meta, None, confidence, values, line=line, cell=cell, snippet=snippet[:200])
+
+
+# A notebook saved as a script: nbconvert's `# In[3]:` or a jupytext/VS Code `# %%` cell marker
+_EXPORT_MARKER = re.compile(r"^# (?:In\[[ \d]*\]:|%%)", re.MULTILINE)
+_CODE_MARKER = re.compile(r"^# (?:In\[[ \d]*\]:|%%(?!\s*\[markdown\]))")
+_MARKDOWN_MARKER = re.compile(r"^# %%\s*\[markdown\]")
+
+
+def exported_cells(lines: Sequence[str]) -> tuple[list[tuple[int, str]], list[int]]:
+    """The markdown cells (first line, text) and code-cell lines of a notebook exported as a script.
+
+    nbconvert writes markdown as a block of `# ` comment lines just before the next `# In[n]:`
+    marker; jupytext and VS Code put it under `# %% [markdown]`. A code cell's own comments are
+    followed by code, not by a marker, and stay code.
+    """
+    markdown: list[tuple[int, str]] = []
+    code: list[int] = []
+    block: list[str] = []
+    block_start = 0
+    in_markdown_cell = False  # under `# %% [markdown]`
+
+    def close(keep: bool) -> None:
+        nonlocal block
+        if keep and block:
+            text = "\n".join(block)
+            if not _commented_code(text):
+                markdown.append((block_start, text))
+        block = []
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.rstrip()
+        if _MARKDOWN_MARKER.match(line):
+            close(True)
+            in_markdown_cell, block_start = True, number + 1
+            continue
+        if _CODE_MARKER.match(line):
+            close(True)  # comments standing just before a cell marker: nbconvert's markdown
+            in_markdown_cell = False
+            code.append(number)
+            continue
+        if line.startswith("#") and not line.startswith("#!") and not line.startswith("# coding"):
+            if not block:
+                block_start = number
+            block.append(line[2:] if line.startswith("# ") else line[1:])
+        elif not line:
+            if block and not in_markdown_cell:
+                block.append("")  # a blank line may still separate the block from its marker
+        else:
+            close(in_markdown_cell)  # comments followed by code: a code cell's own comments
+            in_markdown_cell = False
+    close(in_markdown_cell)
+    return markdown, code
+
+
+MAX_COMMENT_BLOCK = 20_000  # characters of a comment block parsed to tell code from prose
+
+
+def _commented_code(text: str) -> bool:
+    """Whether a comment block is code commented out (`# x = f(y)`), not prose: it parses as Python
+    with a statement beyond a bare word (prose rarely parses; a heading `# Title` is a comment)."""
+    if len(text) > MAX_COMMENT_BLOCK:
+        return False
+    try:
+        tree = ast.parse(textwrap.dedent(text))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return any(not (isinstance(node, ast.Expr) and isinstance(node.value, (ast.Name, ast.Constant))) for node in tree.body)
 
 
 def _empty_share(ctx: FileContext, cells: Sequence[CodeCell]) -> float:
