@@ -16,7 +16,8 @@ CELLS = [
     'rentals = pd.read_csv("hourly_rentals_2021.csv")\nrentals = rentals.dropna()',
     (
         'X_train, X_test, y_train, y_test = train_test_split(rentals[["hour"]], rentals["count"], random_state=1)\n'
-        "forest = RandomForestRegressor().fit(X_train, y_train)"
+        "forest = RandomForestRegressor().fit(X_train, y_train)\n"
+        "print(forest.score(X_test, y_test))"
     ),
 ]
 EXPORT = "#!/usr/bin/env python\n# coding: utf-8\n\n# # Demand\n\n" + "".join(

@@ -53,6 +53,7 @@ class CatalogRow:
     not_after: frozenset[str] = frozenset()  # nor a method called on the result of one of these (`s.diff().dropna()`)
     not_on_training_data: bool = False  # nor a call whose data arguments are all training data (`clf.score(X_train, y_train)`)
     not_discarded: bool = False  # nor a pandas call whose result is thrown away (`df.drop_duplicates()` alone on its line)
+    not_unused_holdout: bool = False  # nor a split whose held-out part is never read again (no evaluation follows)
     # names (globs) that do not count in a file importing one of the packages: Conv2d is no vision in an audio file
     unless_imported: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (packages, names)
 
@@ -60,7 +61,8 @@ class CatalogRow:
     def rules(self) -> bool:
         """Whether any rule above is set (most rows: none to check)."""
         return bool(self.not_model_results or self.not_in_data_changes or self.not_after
-                    or self.not_on_training_data or self.not_discarded or self.unless_imported[0])
+                    or self.not_on_training_data or self.not_discarded or self.not_unused_holdout
+                    or self.unless_imported[0])
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -155,6 +157,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         not_after=frozenset(_strings(raw, "not_after")),
         not_on_training_data=bool(raw.get("not_on_training_data", False)),
         not_discarded=bool(raw.get("not_discarded", False)),
+        not_unused_holdout=bool(raw.get("not_unused_holdout", False)),
         unless_imported=_unless_imported(raw.get("unless_imported")),
     )
 
@@ -343,6 +346,8 @@ def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext, statement: boo
         return True
     if row.not_discarded and _discarded(node, ctx, statement):
         return True
+    if row.not_unused_holdout and _unused_holdout(node, ctx):
+        return True
     packages, names = row.unless_imported
     if packages:
         name = ctx.call_target(node).qualified
@@ -359,6 +364,30 @@ def _discarded(node: ast.Call, ctx: FileContext, statement: bool) -> bool:
         return False
     qualified = ctx.call_target(node).qualified
     return qualified is None or qualified.startswith("pandas.")  # `imputer.fit(X)` keeps what it learnt
+
+
+def _unused_holdout(node: ast.Call, ctx: FileContext) -> bool:
+    """Whether a split's held-out part is never read again in the file: `X_train, X_test, y_train, y_test =
+    train_test_split(...)` and then only the training part is used (a model fitted and saved, never tested)."""
+    statement = ctx.assignment
+    if not isinstance(statement, ast.Assign) or statement.value is not node or len(statement.targets) != 1:
+        return False
+    target = statement.targets[0]
+    if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) < 2:
+        return False
+    parts = target.elts
+    held_out = [parts[1], parts[3]] if len(parts) == 4 else parts[1:]  # X_test, y_test; or test (, val ...)
+    if not all(isinstance(p, ast.Name) for p in held_out):
+        return False
+    read = ctx.shared.get(_READ_NAMES)  # type: ignore[call-overload]
+    if read is None:
+        tree = ctx.document.tree
+        read = ctx.shared[_READ_NAMES] = frozenset(  # type: ignore[index]
+            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)) if tree else frozenset()
+    return not any(p.id in read for p in held_out)  # type: ignore[attr-defined]
+
+
+_READ_NAMES = "catalog.read_names"  # FileContext.shared key: every name the file reads, for _unused_holdout
 
 
 def _on_training_data(node: ast.Call) -> bool:
