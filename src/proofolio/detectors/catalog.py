@@ -24,6 +24,7 @@ from proofolio.detectors.base import (
     dotted,
 )
 from proofolio.detectors.support import (
+    category_codes,
     is_prediction_call,
     names_predictions,
     plots_model_results,
@@ -54,6 +55,8 @@ class CatalogRow:
     not_on_training_data: bool = False  # nor a call whose data arguments are all training data (`clf.score(X_train, y_train)`)
     not_discarded: bool = False  # nor a pandas call whose result is thrown away (`df.drop_duplicates()` alone on its line)
     not_unused_holdout: bool = False  # nor a split whose held-out part is never read again (no evaluation follows)
+    # names (globs, qualified or method) that count only with categories mapped to codes as first argument
+    needs_category_codes: tuple[str, ...] = ()
     # names (globs) that do not count in a file importing one of the packages: Conv2d is no vision in an audio file
     unless_imported: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (packages, names)
 
@@ -62,7 +65,7 @@ class CatalogRow:
         """Whether any rule above is set (most rows: none to check)."""
         return bool(self.not_model_results or self.not_in_data_changes or self.not_after
                     or self.not_on_training_data or self.not_discarded or self.not_unused_holdout
-                    or self.unless_imported[0])
+                    or self.needs_category_codes or self.unless_imported[0])
 
 
 MATCH_MEMO_SIZE = 20_000  # distinct qualified names remembered (hostile code cannot grow it without bound)
@@ -158,6 +161,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         not_on_training_data=bool(raw.get("not_on_training_data", False)),
         not_discarded=bool(raw.get("not_discarded", False)),
         not_unused_holdout=bool(raw.get("not_unused_holdout", False)),
+        needs_category_codes=_strings(raw, "needs_category_codes"),
         unless_imported=_unless_imported(raw.get("unless_imported")),
     )
 
@@ -348,6 +352,11 @@ def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext, statement: boo
         return True
     if row.not_unused_holdout and _unused_holdout(node, ctx):
         return True
+    if row.needs_category_codes and not (node.args and category_codes(node.args[0])):
+        target = ctx.call_target(node)
+        name = target.qualified or target.method or ""
+        if any(fnmatchcase(name, pattern) for pattern in row.needs_category_codes):
+            return True  # df["Title"].map(str.strip), df.replace("?", np.nan): no categories coded
     packages, names = row.unless_imported
     if packages:
         name = ctx.call_target(node).qualified

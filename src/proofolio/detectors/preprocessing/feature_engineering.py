@@ -6,7 +6,7 @@ import ast
 import re
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector, dotted
-from proofolio.detectors.support import bounded_walk
+from proofolio.detectors.support import bounded_walk, category_codes, category_mapping
 from proofolio.models import Confidence
 
 _BINNING = frozenset({"pandas.cut", "pandas.qcut"})
@@ -56,17 +56,6 @@ def _names_target(node: ast.AST) -> bool:
     return bool(text) and bool(_TARGET_WORDS.search(text))  # type: ignore[arg-type]
 
 
-_MAPPING_NAME = re.compile(r"(map|mapping|dict|dictionary|encoding|codes|labels)$", re.IGNORECASE)
-
-
-def _category_mapping(node: ast.AST) -> bool:
-    """A mapping of categories to codes: a dict literal with two or more string keys, or a name like `quality_map`."""
-    if isinstance(node, ast.Dict):
-        keys = [k for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
-        return len(keys) >= 2
-    return isinstance(node, ast.Name) and bool(_MAPPING_NAME.search(node.id))
-
-
 class FeatureEngineering(FileDetector):
     meta = DetectorMeta(
         id="PRE-feature-engineering",
@@ -78,8 +67,8 @@ class FeatureEngineering(FileDetector):
             "df['SibSp'] + df['Parch'] + 1`, ratios), binning with pd.cut/pd.qcut, a numpy transform of a column "
             "(np.log1p, np.sqrt, np.where), a date or text part (`.dt.year`, `.str.extract(...)`), a flag compared from "
             "columns (`df['alone'] = df['SibSp'] + df['Parch'] == 0`) or another column mapped through a lambda "
-            "(`df['Title'] = df.Name.apply(lambda n: ...)`), or categories mapped to codes by hand (`.map({'low': 0, "
-            "'high': 1})`, `.replace(quality_map)`). Medium confidence; value `kind` is arithmetic, binning, "
+            "(`df['Title'] = df.Name.apply(lambda n: ...)`), or categories merged by a mapping (`.replace({'Mlle': "
+            "'Miss', 'Mme': 'Mrs'})`; mappings to numeric codes are PRE-categorical-encoding). Medium confidence; value `kind` is arithmetic, binning, "
             "transform, date_part, text_part, flag, mapped or value_mapping."
         ),
         why="Creating informative features from raw columns is where domain understanding turns into model performance.",
@@ -119,9 +108,11 @@ df["Title"] = df["Name"].str.extract(r" ([A-Za-z]+)\\.")   # detected
             return "flag" if self._columns(value, frame) else None
         if isinstance(value, ast.Call):
             func = value.func
-            if (isinstance(func, ast.Attribute) and func.attr in ("map", "replace") and value.args
-                    and _category_mapping(value.args[0]) and self._columns(func.value, frame)):
-                return "value_mapping"  # df["quality"].map({"low": 0, "mid": 1, "high": 2}): encoded by hand
+            if isinstance(func, ast.Attribute) and func.attr in ("map", "replace") and value.args:
+                if category_codes(value.args[0]):
+                    return None  # df["Sex"].map({"male": 0, "female": 1}): encoded by hand (PRE-categorical-encoding)
+                if category_mapping(value.args[0]) and self._columns(func.value, frame):
+                    return "value_mapping"  # df["Title"].replace({"Mlle": "Miss", "Mme": "Mrs"}): categories merged
             if (isinstance(func, ast.Attribute) and func.attr in ("apply", "map") and value.args
                     and isinstance(value.args[0], ast.Lambda)):
                 read = {c for _, c in self._columns(func.value, frame)}

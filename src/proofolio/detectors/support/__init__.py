@@ -83,6 +83,30 @@ _MODEL_RESULT = re.compile(
 ARGUMENT_SCAN_LIMIT = 200  # nodes of a call's arguments looked at (a call on a long literal list stops early)
 
 
+_MAPPING_NAME = re.compile(r"(map|mapping|dict|dictionary|encoding|codes|labels)$", re.IGNORECASE)
+
+
+def _number(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
+
+
+def category_mapping(node: ast.AST) -> bool:
+    """A mapping of categories: a dict literal with two or more string keys, or a name like `quality_map`."""
+    if isinstance(node, ast.Dict):
+        return sum(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in node.keys) >= 2
+    return isinstance(node, ast.Name) and bool(_MAPPING_NAME.search(node.id))
+
+
+def category_codes(node: ast.AST) -> bool:
+    """Categories mapped to numeric codes: `{"male": 0, "female": 1}`, or a name like `sex_map` / a target
+    mean `mapping` (its values unknown, its name says what it is for)."""
+    if isinstance(node, ast.Dict):
+        return category_mapping(node) and all(v is not None and _number(v) for v in node.values)
+    return category_mapping(node)
+
+
 def bounded_walk(roots: Iterable[ast.AST], limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator[ast.AST]:
     """The nodes under ``roots`` (ast.walk of each), the first ``limit`` only: hostile code cannot make a scan long."""
     seen = 0
