@@ -20,6 +20,7 @@ STAGE_OF_DETECTOR: dict[str, str] = {
     "PRE-data-loading": "load",
     "EVAL-train-test-split": "split",
     "EVAL-holdout-slices": "split",
+    "EVAL-provided-test-split": "split",
     "EVAL-metrics": "evaluate",
     "EVAL-computed-metrics": "evaluate",
     "EVAL-cross-validation": "evaluate",

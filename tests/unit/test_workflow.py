@@ -11,8 +11,8 @@ def ev(detector: str, line: int, path: str = "nb.ipynb", cell: int | None = None
 def test_stage_mapping() -> None:
     assert [stage_of(d) for d in ("PRE-data-loading", "PRE-missing-values", "EVAL-train-test-split", "MOD-torch-module",
                                   "EVAL-metrics", "EVAL-hyperparameter-search", "EVAL-tuning-loop", "OPS-model-persistence",
-                                  "OPS-model-serving", "EDA-plotting", "OPS-dockerfile")] == [
-        "load", "clean", "split", "fit", "evaluate", "tune", "tune", "persist", "serve", None, None]
+                                  "OPS-model-serving", "EDA-plotting", "OPS-dockerfile", "EVAL-provided-test-split")] == [
+        "load", "clean", "split", "fit", "evaluate", "tune", "tune", "persist", "serve", None, None, "split"]
 
 
 def test_stages_in_order_of_first_appearance_with_locations() -> None:
