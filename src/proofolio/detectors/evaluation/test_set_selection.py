@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
 from proofolio.detectors.support.evaluation_flow import evaluation_flow, is_preprocessor
 from proofolio.models import Confidence, Severity
@@ -17,8 +19,9 @@ class TestSetSelection(FileDetector):
             "A comparison (`if score > best`) or a selection (max/argmax/idxmax/sorted) over scores computed on the "
             "test part of a train_test_split, e.g. a loop over models, hyperparameters or thresholds that keeps the "
             "best test score; a tuning objective (Optuna study.optimize, hyperopt fmin, scikit-optimize, "
-            "bayes_opt) that returns a test-set score; and any model or search fitted on the test part "
-            "(`grid.fit(X_test, y_test)`)."
+            "bayes_opt) that returns a test-set score; any model or search fitted on the test part "
+            "(`grid.fit(X_test, y_test)`); and a Keras fit that watches the test part as validation_data with "
+            "EarlyStopping or ModelCheckpoint callbacks (the epoch kept is the one best on the test set)."
         ),
         why=(
             "A score used to choose is no longer an unbiased estimate: the reported test result is optimistic, often "
@@ -43,7 +46,7 @@ for k in range(1, 20):
         remediation="Choose on a validation split or with cross-validation; touch the test set once, for the final score.",
     )
 
-    flow_gate = ("train_test_split",)  # no split (no fit) in the file: nothing to look at
+    flow_gate = ("train_test_split", "load_data")  # no split (no fit) in the file: nothing to look at
 
     def finish(self, ctx: FileContext) -> None:
         if not self.sees_flow(ctx):
@@ -54,8 +57,30 @@ for k in range(1, 20):
         for fit in flow.fits:
             if fit.role == "test" and not is_preprocessor(fit.receiver_type):
                 ctx.emit(self.meta, fit.node, Confidence.HIGH, (("kind", "fit on test"),))
+            elif fit.validation_role == "test" and _keeps_best_epoch(fit.node, ctx):
+                ctx.emit(self.meta, fit.node, Confidence.HIGH, (("kind", "epochs chosen on test"),))
         maximised = {name for name, _call in flow.objectives}
         for function, node, metric_line in flow.test_returns:
             if function in maximised:  # the tuner keeps the parameters with the best test score
                 ctx.emit(self.meta, node, Confidence.HIGH,
                          (("kind", "tuning objective"), ("objective", function), *ctx.position_values("test_metric", metric_line)))
+
+
+_EPOCH_KEEPERS = ("EarlyStopping", "ModelCheckpoint")
+
+
+def _keeps_best_epoch(fit: ast.Call, ctx: FileContext) -> bool:
+    """Whether a fit's callbacks stop or checkpoint on its validation score: EarlyStopping, ModelCheckpoint
+    (built in the list or named: `callbacks=[early_stop]`)."""
+    callbacks = next((k.value for k in fit.keywords if k.arg == "callbacks"), None)
+    if callbacks is None:
+        return False
+    elements = callbacks.elts if isinstance(callbacks, (ast.List, ast.Tuple)) else [callbacks]
+    for element in elements:
+        if isinstance(element, ast.Call):
+            name = ctx.call_target(element).qualified or ""
+        else:
+            name = ctx.expression_type(element) or ""
+        if name.rsplit(".", 1)[-1] in _EPOCH_KEEPERS:
+            return True
+    return False

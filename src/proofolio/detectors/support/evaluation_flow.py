@@ -117,6 +117,7 @@ class Fit:
     role: str | None  # role of the data fitted on
     roots: frozenset[str]  # names the fitted data reads
     from_table: bool = False  # the data derives from a table read in this file (pandas.read_csv ...)
+    validation_role: str | None = None  # role of a Keras fit's validation_data (test: the test set watched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +408,9 @@ class FlowTracker:
         if data is None:
             return
         roots = frozenset(self.names(data))
-        fit = Fit(node, receiver, receiver_type, self.role(data), roots, self._from_table(roots, data))
+        validation = next((k.value for k in node.keywords if k.arg == "validation_data"), None)
+        fit = Fit(node, receiver, receiver_type, self.role(data), roots, self._from_table(roots, data),
+                  self.role(validation) if validation is not None else None)
         self.flow.fits.append(fit)
         if receiver is not None:
             self.fitted_on[receiver] = roots
@@ -486,11 +489,21 @@ class FlowTracker:
         value = node.value
         assert value is not None
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if (isinstance(node, ast.Assign) and len(targets) == 1 and isinstance(targets[0], ast.Tuple)
+                and isinstance(value, ast.Tuple) and len(targets[0].elts) == len(value.elts)
+                and not any(isinstance(e, ast.Starred) for e in (*targets[0].elts, *value.elts))):
+            # `x_train, x_test = x_train / 255, x_test / 255`: each name takes its own value's role
+            for target, part in zip(targets[0].elts, value.elts):
+                self.assign(ast.copy_location(ast.Assign(targets=[target], value=part), node))
+            return
         if isinstance(value, ast.Call) and self.qualified(value) in SPLIT_APIS:
             for target in targets:
                 if isinstance(target, (ast.Tuple, ast.List)):
                     self.split(value, target)
             return
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "load_data":
+            if self._provided_parts(value, targets):
+                return
         read = self.names(value)
         role = self.role(value)
         from_table = (bool(read & self.tables) or self._reads_table) and not self._makes_features
@@ -527,6 +540,23 @@ class FlowTracker:
                 if prediction is not None and element is target:
                     model, data = prediction
                     self.predicted[name] = (model, frozenset(self.names(data)))
+
+    def _provided_parts(self, call: ast.Call, targets: list[ast.expr]) -> bool:
+        """`(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()`: the parts a Keras
+        dataset comes in take the train and test roles."""
+        if not (self.qualified(call) or "").startswith(("keras.", "tensorflow.")):
+            return False
+        for target in targets:
+            if not (isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2
+                    and all(isinstance(part, (ast.Tuple, ast.List)) for part in target.elts)):
+                return False
+            for part, role in zip(target.elts, ("train", "test")):
+                for element in part.elts:  # type: ignore[attr-defined]
+                    name = dotted(element)
+                    if name is not None:
+                        self.roles[name] = role
+                        self.deps[name] = set()
+        return True
 
     def split(self, call: ast.Call, target: ast.Tuple | ast.List) -> None:
         names = [dotted(e) for e in target.elts]
