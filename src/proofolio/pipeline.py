@@ -343,14 +343,25 @@ def drop_duplicates(analyses: list[SourceAnalysis]) -> int:
 MODEL_DETECTORS = ("MOD-", "OPS-model-", "OPS-experiment-tracking", "DOM-generative")
 
 
+# General-purpose orchestrators (an ETL's as much as a model's); Kubeflow, ZenML, Metaflow, SageMaker and
+# Azure ML pipelines, and SageMaker operators inside Airflow, are ML by construction
+ETL_ORCHESTRATORS = ("airflow.", "prefect.", "dagster.", "luigi.")
+ML_ORCHESTRATION_WORDS = ("sagemaker", "vertex", "mlflow", "kfp", "azure.ai.ml")
+
+
+def _etl_orchestration(item: Evidence) -> bool:
+    name = item.value("api") or item.value("base") or ""
+    return name.startswith(ETL_ORCHESTRATORS) and not any(word in name.lower() for word in ML_ORCHESTRATION_WORDS)
+
+
 def drop_orchestration_without_models(evidence: list[Evidence]) -> list[Evidence]:
-    """An Airflow or Prefect pipeline that only moves data (an ETL) is data engineering, not MLOps:
-    OPS-pipeline-orchestration counts only in a project that has a model (MODEL_DETECTORS)."""
+    """An Airflow or Prefect pipeline that only moves data (an ETL) is data engineering, not MLOps: such
+    OPS-pipeline-orchestration evidence counts only in a project that has a model (MODEL_DETECTORS)."""
     if not any(e.detector == "OPS-pipeline-orchestration" for e in evidence):
         return evidence
     if any(e.detector.startswith(MODEL_DETECTORS) for e in evidence):
         return evidence
-    return [e for e in evidence if e.detector != "OPS-pipeline-orchestration"]
+    return [e for e in evidence if not (e.detector == "OPS-pipeline-orchestration" and _etl_orchestration(e))]
 
 
 # Evidence whose worth depends on the data (tests, packaging or a README do not).

@@ -387,3 +387,14 @@ def test_an_etl_pipeline_without_a_model_is_no_mlops(tmp_path: Path) -> None:
     )
     with_model = next(a for a in run(root).assessments if a.skill == "deployment_mlops")
     assert with_model.detectors == ("OPS-model-persistence", "OPS-pipeline-orchestration")
+
+
+def test_an_ml_pipeline_framework_counts_without_a_model_in_the_project(tmp_path: Path) -> None:
+    root = tmp_path / "kfp"
+    root.mkdir()
+    (root / "pipeline.py").write_text(
+        "from kfp import dsl\n\n\n@dsl.component\ndef train_step(data: str) -> str:\n    return data\n\n\n"
+        "@dsl.pipeline(name='train')\ndef training_pipeline(data: str):\n    train_step(data=data)\n"
+    )
+    deployment = next(a for a in run(root).assessments if a.skill == "deployment_mlops")
+    assert deployment.detectors == ("OPS-pipeline-orchestration",)

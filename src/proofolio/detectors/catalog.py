@@ -28,6 +28,7 @@ from proofolio.detectors.support import (
     is_prediction_call,
     names_predictions,
     plots_model_results,
+    summarises_model_results,
 )
 from proofolio.models import Confidence
 
@@ -50,6 +51,7 @@ class CatalogRow:
     extra_values: tuple[tuple[str, str], ...]
     exclude: tuple[str, ...] = ()  # globs of names a wider pattern of the row would take wrongly
     not_model_results: bool = False  # a call drawing a model's results (support.plots_model_results) is not this row's
+    not_model_summaries: bool = False  # nor a summary of a model's outputs (support.summarises_model_results)
     not_in_data_changes: bool = False  # nor a call that computes a change to the data (see _changes_data)
     not_after: frozenset[str] = frozenset()  # nor a method called on the result of one of these (`s.diff().dropna()`)
     not_on_training_data: bool = False  # nor a call whose data arguments are all training data (`clf.score(X_train, y_train)`)
@@ -63,7 +65,7 @@ class CatalogRow:
     @property
     def rules(self) -> bool:
         """Whether any rule above is set (most rows: none to check)."""
-        return bool(self.not_model_results or self.not_in_data_changes or self.not_after
+        return bool(self.not_model_results or self.not_model_summaries or self.not_in_data_changes or self.not_after
                     or self.not_on_training_data or self.not_discarded or self.not_unused_holdout
                     or self.needs_category_codes or self.unless_imported[0])
 
@@ -156,6 +158,7 @@ def _row(raw: dict[str, object], where: str) -> CatalogRow:
         extra_values=extra,
         exclude=exclude,
         not_model_results=bool(raw.get("not_model_results", False)),
+        not_model_summaries=bool(raw.get("not_model_summaries", False)),
         not_in_data_changes=bool(raw.get("not_in_data_changes", False)),
         not_after=frozenset(_strings(raw, "not_after")),
         not_on_training_data=bool(raw.get("not_on_training_data", False)),
@@ -344,6 +347,8 @@ def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext, statement: boo
     """Whether a row's own rules leave out a call its patterns match."""
     if row.not_model_results and plots_model_results(node):
         return True
+    if row.not_model_summaries and summarises_model_results(node):
+        return True
     if row.not_in_data_changes and _changes_data(node, ctx):
         return True
     if row.not_on_training_data and _on_training_data(node):
@@ -369,23 +374,30 @@ def _discarded(node: ast.Call, ctx: FileContext, statement: bool) -> bool:
     """Whether a pandas call's result is thrown away: the call is a whole statement of its own
     (``statement``: `users.drop_duplicates(subset=["id"])`, `pd.to_numeric(df.x)`) and changes nothing
     in place. `df.dropna().shape`, `x = df.dropna()` and `print(df.dropna())` keep their result."""
-    if not statement or any(k.arg == "inplace" for k in node.keywords):
-        return False
+    if not statement or any(k.arg is None or (k.arg == "inplace" and not (isinstance(k.value, ast.Constant)
+                                                                         and k.value.value is False))
+                            for k in node.keywords):
+        return False  # inplace=True (or a value we cannot read, or **kwargs): it may change the data
     qualified = ctx.call_target(node).qualified
     return qualified is None or qualified.startswith("pandas.")  # `imputer.fit(X)` keeps what it learnt
 
 
 def _unused_holdout(node: ast.Call, ctx: FileContext) -> bool:
-    """Whether a split's held-out part is never read again in the file: `X_train, X_test, y_train, y_test =
-    train_test_split(...)` and then only the training part is used (a model fitted and saved, never tested)."""
+    """Whether a split's held-out part is never read again: `X_train, X_test, y_train, y_test =
+    train_test_split(...)` and then only the training part is used (a model fitted and saved, never tested).
+    Asked of notebooks and of splits inside functions: names a module defines at its top level may be
+    read by the modules importing it."""
     statement = ctx.assignment
     if not isinstance(statement, ast.Assign) or statement.value is not node or len(statement.targets) != 1:
         return False
+    if ctx.document.kind == "python" and not ctx.enclosing_definitions(node.lineno):
+        return False  # a module-level split may be imported by another module (`from data import X_test`)
     target = statement.targets[0]
     if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) < 2:
         return False
     parts = target.elts
-    held_out = [parts[1], parts[3]] if len(parts) == 4 else parts[1:]  # X_test, y_test; or test (, val ...)
+    pairs = "train_test_split" in (ctx.call_target(node).qualified or ctx.call_target(node).method or "")
+    held_out = [parts[1], parts[3]] if pairs and len(parts) == 4 else parts[1:]  # X_test, y_test; or val, test ...
     if not all(isinstance(p, ast.Name) for p in held_out):
         return False
     read = ctx.shared.get(_READ_NAMES)  # type: ignore[call-overload]

@@ -172,14 +172,19 @@ def exported_cells(lines: Sequence[str]) -> tuple[list[tuple[int, str]], list[in
                 markdown.append((block_start, text))
         block = []
 
+    header_end = _jupytext_header_end(lines)
     for number, raw in enumerate(lines, start=1):
+        if number <= header_end:
+            continue  # jupytext's YAML header (kernel, formats): no prose
         line = raw.rstrip()
         if _MARKDOWN_MARKER.match(line):
             close(True)
             in_markdown_cell, block_start = True, number + 1
             continue
         if _CODE_MARKER.match(line):
-            close(True)  # comments standing just before a cell marker: nbconvert's markdown
+            # comments just before nbconvert's `# In[n]:` are its markdown; before a percent `# %%` they
+            # close the previous code cell (percent markdown has its own `# %% [markdown]` cells)
+            close(in_markdown_cell or line.startswith("# In["))
             in_markdown_cell = False
             code.append(number)
             continue
@@ -195,6 +200,16 @@ def exported_cells(lines: Sequence[str]) -> tuple[list[tuple[int, str]], list[in
             in_markdown_cell = False
     close(in_markdown_cell)
     return markdown, code
+
+
+def _jupytext_header_end(lines: Sequence[str]) -> int:
+    """The last line of a jupytext header (`# ---` ... `# ---` at the top of the file), or 0."""
+    if not lines or lines[0].rstrip() != "# ---":
+        return 0
+    for number, line in enumerate(lines[1:200], start=2):
+        if line.rstrip() == "# ---":
+            return number
+    return 0
 
 
 MAX_COMMENT_BLOCK = 20_000  # characters of a comment block parsed to tell code from prose

@@ -7,6 +7,7 @@ import re
 from itertools import islice
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector, dotted
+from proofolio.detectors.support import length_of
 from proofolio.models import Confidence
 
 _TRAIN = re.compile(r"train", re.IGNORECASE)
@@ -17,15 +18,6 @@ MAX_BOUND_DUMP = 400  # characters of its dump compared
 
 def _is_zero(bound: ast.AST | None) -> bool:
     return isinstance(bound, ast.Constant) and bound.value == 0 and not isinstance(bound.value, bool)
-
-
-def _is_length_of(bound: ast.AST | None, name: str) -> bool:
-    """`len(x)`, `len(x.index)` or `x.shape[0]` for the sliced ``x``: the slice runs to its end."""
-    if isinstance(bound, ast.Call) and isinstance(bound.func, ast.Name) and bound.func.id == "len" and len(bound.args) == 1:
-        return dotted(bound.args[0]) in (name, f"{name}.index")
-    if isinstance(bound, ast.Subscript) and isinstance(bound.slice, ast.Constant) and bound.slice.value == 0:
-        return dotted(bound.value) == f"{name}.shape"
-    return False
 
 
 def _sliced(value: ast.AST) -> tuple[str, str, str] | None:
@@ -45,7 +37,7 @@ def _sliced(value: ast.AST) -> tuple[str, str, str] | None:
         return None
     # `X[0:size]` and `X[size:len(X)]` (the walk-forward template) are `X[:size]` and `X[size:]`
     lower = None if _is_zero(key.lower) else key.lower
-    upper = None if _is_length_of(key.upper, name) else key.upper
+    upper = None if length_of(key.upper, base) else key.upper
     if lower is None and upper is not None:
         side, bound = "head", upper
     elif upper is None and lower is not None:

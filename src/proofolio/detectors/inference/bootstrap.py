@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 
-from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector, dotted
+from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.support import length_of, same_expression
 from proofolio.models import Confidence
 
 # What draws a resample: numpy's choice (module or Generator), the standard library's choices,
@@ -20,26 +21,19 @@ def _keyword(call: ast.Call, name: str) -> ast.AST | None:
     return next((k.value for k in call.keywords if k.arg == name), None)
 
 
-def _size_of(node: ast.AST | None, data: ast.AST | None) -> bool:
-    """`len(x)`, `x.shape[0]`, `x.size` or `len(x.index)` of the resampled ``data`` itself."""
-    name = dotted(data) if data is not None else None
-    if node is None or name is None:
-        return False
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "len" and len(node.args) == 1:
-        measured = dotted(node.args[0])
-        return measured is not None and measured in (name, f"{name}.index", f"{name}.values")
-    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and node.slice.value == 0:
-        return dotted(node.value) == f"{name}.shape"
-    return dotted(node) == f"{name}.size"
-
-
 def _same_count(size: ast.AST | None, population: ast.AST | None) -> bool:
-    """`choice(n, n)` or `choice(len(x), len(x))`: n indices drawn from range(n), a bootstrap of positions."""
-    if size is None or population is None or not isinstance(population, (ast.Name, ast.Attribute, ast.Call)):
+    """`choice(len(x), len(x))`: as many positions of x as it has, drawn with replacement (`choice(n, n)`
+    alone says nothing of what n counts: random group labels are drawn so too)."""
+    if not (isinstance(population, ast.Call) and isinstance(population.func, ast.Name) and population.func.id == "len"):
         return False
-    if isinstance(population, ast.Call) and not (isinstance(population.func, ast.Name) and population.func.id == "len"):
-        return False
-    return ast.dump(size) == ast.dump(population)
+    return same_expression(size, population)
+
+
+def _full_size(size: ast.AST | None, data: ast.AST | None) -> bool:
+    """The data's own size, once or as the last of a shape: `len(x)`, `size=(B, len(x))` (B resamples at once)."""
+    if isinstance(size, ast.Tuple) and size.elts:
+        size = size.elts[-1]
+    return length_of(size, data)
 
 
 def _is_one(node: ast.AST | None) -> bool:
@@ -58,22 +52,22 @@ def bootstrap_kind(call: ast.Call, target: CallTarget) -> str | None:
         if len(call.args) > 2 and not _is_true(call.args[2]):
             return None
         size = call.args[1] if len(call.args) > 1 else _keyword(call, "size")
-        if _size_of(size, first) or _same_count(size, first):
+        if _full_size(size, first) or _same_count(size, first):
             return "numpy_choice"
         return None
     if method == "choices" and qualified == "random.choices":  # always with replacement
-        return "random_choices" if _size_of(_keyword(call, "k"), first) else None
+        return "random_choices" if length_of(_keyword(call, "k"), first) else None
     if method == "resample" and qualified == "sklearn.utils.resample":
         replace = _keyword(call, "replace")
         if replace is not None and not _is_true(replace):
             return None  # a shuffle
         size = _keyword(call, "n_samples")
         # without n_samples, each array keeps its length; n_samples of another frame is up/down-sampling
-        return "sklearn_resample" if size is None or _size_of(size, first) else None
+        return "sklearn_resample" if size is None or length_of(size, first) else None
     if method == "sample" and (qualified.startswith("pandas.") or not qualified) and isinstance(call.func, ast.Attribute):
         if not _is_true(_keyword(call, "replace")):
             return None  # df.sample(frac=1) is a shuffle; pandas defaults to replace=False
-        if _is_one(_keyword(call, "frac")) or _size_of(_keyword(call, "n") or first, call.func.value):
+        if _is_one(_keyword(call, "frac")) or length_of(_keyword(call, "n") or first, call.func.value):
             return "pandas_sample"
     return None
 

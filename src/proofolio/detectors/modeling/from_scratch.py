@@ -17,8 +17,10 @@ _CENTROIDS = re.compile(r"centroids?|centers?|cluster_means", re.IGNORECASE)
 _MATRIX_PRODUCTS = frozenset({"dot", "matmul", "outer"})
 # A Q-table (Q, q_table, Q1, q_values, self.Q ...) updated towards reward + discount * best next value
 _Q_TABLE = re.compile(r"^(?:q|Q)(?:_?(?:table|tab|values?))?\d*$|^(?:qtable|q_?matrix)$", re.IGNORECASE)
-_Q_TABLE_WORDS = ("q_table", "Q[", "q[", "qtable", "Q_table", "q_values", "Q_values")
-_DISCOUNT = re.compile(r"^(?:gamma|discount\w*|y|df|dr|discount_?rate|GAMMA)$")
+_Q_TABLE_WORDS = ("q_table", "Q[", "qtable", "Q_table", "q_values", "Q_values")  # not "q[": seq[, freq[
+_DISCOUNT = re.compile(r"^(?:gamma|discount\w*|y|dr|GAMMA)$")  # y: the FrozenLake tutorial's discount
+# outside a Q-table's own update, only names that cannot be anything but a discount factor
+_STRICT_DISCOUNT = re.compile(r"^(?:gamma|GAMMA|discount\w*)$")
 # A file that speaks of training (epochs, a learning rate, gradients, deltas) for a matrix product to be backpropagation
 _TRAINING_WORDS = ("epoch", "learning", "gradient", "delta", "backprop", "train")
 _CENTROID_WORDS = ("centroid", "cluster_means")
@@ -42,25 +44,26 @@ def _q_update(target: ast.AST, value: ast.AST) -> bool:
     return part is not None and _Q_TABLE.match(part) is not None and _bellman(value)
 
 
-def _bellman(value: ast.AST) -> bool:
+def _bellman(value: ast.AST, discount: re.Pattern[str] = _DISCOUNT) -> bool:
     """A reward plus a discounted best next value: `r + gamma * np.max(Q[s2])`, `reward + gamma * next_max`."""
     best_next = discounted = False
     for node in bounded_walk([value], MAX_UPDATE_NODES):
         if isinstance(node, ast.Call):
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            best_next = best_next or name in ("max", "amax", "nanmax")
+            if name in ("max", "amax", "nanmax") and not best_next:  # the best value of a Q-table row: max(Q[s2])
+                best_next = any(isinstance(n, ast.Name) and _Q_TABLE.match(n.id) for n in bounded_walk([node], 30))
         elif isinstance(node, ast.Name):
             best_next = best_next or "max" in node.id.lower()  # next_max, max_future_q
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # reward + gamma * ...
-            discounted = discounted or any(_is_discounted(side) for side in (node.left, node.right))
+            discounted = discounted or any(_is_discounted(side, discount) for side in (node.left, node.right))
     return best_next and discounted
 
 
-def _is_discounted(node: ast.AST) -> bool:
+def _is_discounted(node: ast.AST, discount: re.Pattern[str]) -> bool:
     """`gamma * x` or `x * discount`: a product with a discount-factor name."""
     return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and any(
-        (part := _last_part(side)) is not None and _DISCOUNT.match(part) is not None for side in (node.left, node.right))
+        (part := _last_part(side)) is not None and discount.match(part) is not None for side in (node.left, node.right))
 
 
 def _update_kind(value: ast.AST) -> str | None:
@@ -131,7 +134,7 @@ for epoch in range(100):
         target = node.target if node.__class__ is ast.AugAssign else node.targets[0] if len(node.targets) == 1 else None  # type: ignore[attr-defined]
         if target.__class__ is ast.Subscript and _q_update(target, value):  # type: ignore[arg-type]
             kind = "q_learning"
-        elif target.__class__ is ast.Name and value_kind is ast.BinOp and ctx.mentions(_Q_TABLE_WORDS) and _bellman(value):
+        elif target.__class__ is ast.Name and value_kind is ast.BinOp and ctx.mentions(_Q_TABLE_WORDS) and _bellman(value, _STRICT_DISCOUNT):
             kind = "q_learning"  # new_value = (1 - alpha) * old_value + alpha * (reward + gamma * next_max)
         elif node.__class__ is ast.AugAssign:
             if isinstance(node.op, (ast.Sub, ast.Add)):  # type: ignore[attr-defined]

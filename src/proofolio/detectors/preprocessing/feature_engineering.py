@@ -56,6 +56,28 @@ def _names_target(node: ast.AST) -> bool:
     return bool(text) and bool(_TARGET_WORDS.search(text))  # type: ignore[arg-type]
 
 
+MAX_CHAIN = 12  # links of a method chain looked down (real ones have a handful)
+
+
+def _takes_text_part(node: ast.AST) -> bool:
+    """Whether a chain below a tidying call already takes a part of the text: `.str.split(",").str[1]`,
+    `.str.extract(...)`, `.str[0]` (so `... .str.strip()` at its end is still a feature)."""
+    for _ in range(MAX_CHAIN):
+        if isinstance(node, ast.Subscript):
+            if isinstance(node.value, ast.Attribute) and node.value.attr == "str":
+                return True  # .str[1]: a part by position
+            node = node.value
+        elif isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Attribute) and node.value.attr == "str" and node.attr not in _TEXT_TIDYING:
+                return True  # .str.split(...), .str.extract(...)
+            node = node.value
+        else:
+            return False
+    return False
+
+
 class FeatureEngineering(FileDetector):
     meta = DetectorMeta(
         id="PRE-feature-engineering",
@@ -140,7 +162,7 @@ df["Title"] = df["Name"].str.extract(r" ([A-Za-z]+)\\.")   # detected
         and other tidying of the text itself)."""
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Attribute):
             if node.value.attr == "str" and node.attr in _TEXT_TIDYING:
-                return None
+                return "text_part" if _takes_text_part(node.value.value) else None
             return _ACCESSOR_PARTS.get(node.value.attr)
         return None
 

@@ -107,6 +107,54 @@ def category_codes(node: ast.AST) -> bool:
     return category_mapping(node)
 
 
+def _root_name(node: ast.AST | None) -> str | None:
+    """`df` of `df["x"]`, `df.x.values`, `df.iloc[:, 0]`: the name a data expression starts from."""
+    for _ in range(8):
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, (ast.Subscript, ast.Attribute)):
+            node = node.value
+        else:
+            return None
+    return None
+
+
+def length_of(bound: ast.AST | None, data: ast.AST | None) -> bool:
+    """`len(x)`, `len(x.index)`, `x.shape[0]` or `x.size` of the data ``data`` (or of the frame it is a column
+    of: `len(df)` for `df["x"]`): a size equal to the data's own."""
+    if bound is None or data is None:
+        return False
+    root = _root_name(data)
+    if isinstance(bound, ast.Call) and isinstance(bound.func, ast.Name) and bound.func.id == "len" and len(bound.args) == 1:
+        measured = bound.args[0]
+    elif isinstance(bound, ast.Subscript) and isinstance(bound.slice, ast.Constant) and bound.slice.value == 0 \
+            and isinstance(bound.value, ast.Attribute) and bound.value.attr == "shape":
+        measured = bound.value.value
+    elif isinstance(bound, ast.Attribute) and bound.attr == "size":
+        measured = bound.value
+    else:
+        return False
+    if isinstance(measured, ast.Attribute) and measured.attr in ("index", "values"):
+        measured = measured.value
+    name = _root_name(measured)
+    return name is not None and name == root and (not isinstance(measured, ast.Subscript) or _same(measured, data))
+
+
+MAX_COMPARED_NODES = 40  # nodes of two expressions compared by ast.dump (bounded: dump recurses)
+
+
+def _same(a: ast.AST, b: ast.AST) -> bool:
+    for node in (a, b):
+        if sum(1 for _ in bounded_walk([node], MAX_COMPARED_NODES + 1)) > MAX_COMPARED_NODES:
+            return False
+    return ast.dump(a) == ast.dump(b)
+
+
+def same_expression(a: ast.AST | None, b: ast.AST | None) -> bool:
+    """Whether two small expressions are written the same (large ones are never compared)."""
+    return a is not None and b is not None and _same(a, b)
+
+
 def bounded_walk(roots: Iterable[ast.AST], limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator[ast.AST]:
     """The nodes under ``roots`` (ast.walk of each), the first ``limit`` only: hostile code cannot make a scan long."""
     seen = 0
@@ -164,6 +212,27 @@ def plots_model_results(call: ast.Call) -> bool:
         else:
             continue
         if _MODEL_RESULT.match(name):
+            return True
+    return False
+
+
+# A model's outputs by name, for summaries: narrower than _MODEL_RESULT, whose "loss" or "val_*" are
+# also data columns (`train["loss"].describe()` on insurance claims)
+_SUMMARISED_RESULT = re.compile(
+    r"^(residuals?|resid|y_?pred\w*|preds?|predictions?|predicted|y_?hat|forecasts?|labels_|cv_results_|"
+    r"fitted_?values|fittedvalues|y_?(kmeans|km|clusters?|dbscan|gmm))$", re.IGNORECASE)
+
+
+def summarises_model_results(call: ast.Call) -> bool:
+    """Whether a summary (describe, value_counts ...) is of a model's outputs: the frame or series it is
+    called on, or an argument, names residuals, predictions, cluster labels or cv_results_ (names and
+    attributes only, never column keys)."""
+    nodes: list[ast.AST] = [*call.args]
+    if isinstance(call.func, ast.Attribute):
+        nodes.append(call.func.value)
+    for node in bounded_walk(nodes, ARGUMENT_SCAN_LIMIT):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        if name is not None and _SUMMARISED_RESULT.match(name):
             return True
     return False
 
