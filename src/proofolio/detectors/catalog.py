@@ -359,8 +359,8 @@ def _ruled_out(row: CatalogRow, node: ast.Call, ctx: FileContext, statement: boo
         return True
     if row.needs_category_codes and not (node.args and category_codes(node.args[0])):
         target = ctx.call_target(node)
-        name = target.qualified or target.method or ""
-        if any(fnmatchcase(name, pattern) for pattern in row.needs_category_codes):
+        called = target.qualified or target.method or ""
+        if any(fnmatchcase(called, pattern) for pattern in row.needs_category_codes):
             return True  # df["Title"].map(str.strip), df.replace("?", np.nan): no categories coded
     packages, names = row.unless_imported
     if packages:
@@ -400,12 +400,12 @@ def _unused_holdout(node: ast.Call, ctx: FileContext) -> bool:
     held_out = [parts[1], parts[3]] if pairs and len(parts) == 4 else parts[1:]  # X_test, y_test; or val, test ...
     if not all(isinstance(p, ast.Name) for p in held_out):
         return False
-    read = ctx.shared.get(_READ_NAMES)  # type: ignore[call-overload]
-    if read is None:
+    read = ctx.shared.get(_READ_NAMES)
+    if not isinstance(read, frozenset):
         tree = ctx.document.tree
-        read = ctx.shared[_READ_NAMES] = frozenset(  # type: ignore[index]
-            n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)) if tree else frozenset()
-    return not any(p.id in read for p in held_out)  # type: ignore[attr-defined]
+        read = frozenset(n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)) if tree else frozenset()
+        ctx.shared[_READ_NAMES] = read
+    return not any(p.id in read for p in held_out if isinstance(p, ast.Name))
 
 
 _READ_NAMES = "catalog.read_names"  # FileContext.shared key: every name the file reads, for _unused_holdout

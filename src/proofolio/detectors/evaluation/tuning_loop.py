@@ -91,11 +91,11 @@ for k in range(1, 11):
         if not ctx.mentions(_PACKAGE_WORDS):
             return  # loops of files that use none of these libraries build none of their models
         if isinstance(node, ast.For):
-            names, body = _loop_names(node.target), node.body
+            names, body = _loop_names(node.target), list[ast.AST](node.body)
         else:
             generators = node.generators  # type: ignore[attr-defined]
             names = set().union(*(_loop_names(g.target) for g in generators))
-            body = [node.elt] if not isinstance(node, ast.DictComp) else [node.key, node.value]  # type: ignore[attr-defined]
+            body = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]  # type: ignore[attr-defined]
         if not names or (isinstance(node, ast.For) and _over_folds(node.iter)):
             return  # `for tr, va in kf.split(X)`: one model per fold, the same parameters
         for inner in bounded_walk(body, MAX_BODY_NODES):

@@ -18,6 +18,7 @@ carries its training data's role.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -501,9 +502,9 @@ class FlowTracker:
                 if isinstance(target, (ast.Tuple, ast.List)):
                     self.split(value, target)
             return
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "load_data":
-            if self._provided_parts(value, targets):
-                return
+        if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "load_data"
+                and self._provided_parts(value, targets)):
+            return
         read = self.names(value)
         role = self.role(value)
         from_table = (bool(read & self.tables) or self._reads_table) and not self._makes_features
@@ -541,7 +542,7 @@ class FlowTracker:
                     model, data = prediction
                     self.predicted[name] = (model, frozenset(self.names(data)))
 
-    def _provided_parts(self, call: ast.Call, targets: list[ast.expr]) -> bool:
+    def _provided_parts(self, call: ast.Call, targets: Sequence[ast.expr]) -> bool:
         """`(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()`: the parts a Keras
         dataset comes in take the train and test roles."""
         if not (self.qualified(call) or "").startswith(("keras.", "tensorflow.")):
