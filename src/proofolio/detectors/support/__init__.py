@@ -137,22 +137,20 @@ def length_of(bound: ast.AST | None, data: ast.AST | None) -> bool:
     if isinstance(measured, ast.Attribute) and measured.attr in ("index", "values"):
         measured = measured.value
     name = _root_name(measured)
-    return name is not None and name == root and (not isinstance(measured, ast.Subscript) or _same(measured, data))
+    return name is not None and name == root and (not isinstance(measured, ast.Subscript) or same_expression(measured, data))
 
 
 MAX_COMPARED_NODES = 40  # nodes of two expressions compared by ast.dump (bounded: dump recurses)
 
 
-def _same(a: ast.AST, b: ast.AST) -> bool:
+def same_expression(a: ast.AST | None, b: ast.AST | None) -> bool:
+    """Whether two small expressions are written the same (large ones are never compared)."""
+    if a is None or b is None:
+        return False
     for node in (a, b):
         if sum(1 for _ in bounded_walk([node], MAX_COMPARED_NODES + 1)) > MAX_COMPARED_NODES:
             return False
     return ast.dump(a) == ast.dump(b)
-
-
-def same_expression(a: ast.AST | None, b: ast.AST | None) -> bool:
-    """Whether two small expressions are written the same (large ones are never compared)."""
-    return a is not None and b is not None and _same(a, b)
 
 
 def bounded_walk(roots: Iterable[ast.AST], limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator[ast.AST]:
