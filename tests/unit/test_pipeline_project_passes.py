@@ -37,6 +37,18 @@ def run(root: Path):
     return analyze_sources(str(root), LocalCollector(root).collect())
 
 
+def project(root: Path, files: dict[str, str]) -> Path:
+    """A project folder holding ``files`` (path → text)."""
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+    return root
+
+
+def assessment(root: Path, skill: str):  # type: ignore[no-untyped-def]
+    return next(a for a in run(root).assessments if a.skill == skill)
+
+
 def test_a_notebook_and_its_verbatim_export_count_once(tmp_path: Path) -> None:
     root = tmp_path / "demand"
     notebook(root / "demand.ipynb")
@@ -375,26 +387,22 @@ with DAG("movie_ratings", schedule_interval="@daily") as dag:
 
 
 def test_an_etl_pipeline_without_a_model_is_no_mlops(tmp_path: Path) -> None:
-    root = tmp_path / "etl"
-    root.mkdir()
-    (root / "dag.py").write_text(DAG_ETL)
-    deployment = next(a for a in run(root).assessments if a.skill == "deployment_mlops")
+    root = project(tmp_path / "etl", {"dag.py": DAG_ETL})
+    deployment = assessment(root, "deployment_mlops")
     assert deployment.detectors == ()
-    (root / "train.py").write_text(
+    project(root, {"train.py": (
         "import joblib\nimport pandas as pd\nfrom sklearn.linear_model import LinearRegression\n"
         'ratings = pd.read_csv("ratings.csv")\n'
         'joblib.dump(LinearRegression().fit(ratings[["age"]], ratings["stars"]), "model.joblib")\n'
-    )
-    with_model = next(a for a in run(root).assessments if a.skill == "deployment_mlops")
+    )})
+    with_model = assessment(root, "deployment_mlops")
     assert with_model.detectors == ("OPS-model-persistence", "OPS-pipeline-orchestration")
 
 
 def test_an_ml_pipeline_framework_counts_without_a_model_in_the_project(tmp_path: Path) -> None:
-    root = tmp_path / "kfp"
-    root.mkdir()
-    (root / "pipeline.py").write_text(
+    root = project(tmp_path / "kfp", {"pipeline.py": (
         "from kfp import dsl\n\n\n@dsl.component\ndef train_step(data: str) -> str:\n    return data\n\n\n"
         "@dsl.pipeline(name='train')\ndef training_pipeline(data: str):\n    train_step(data=data)\n"
-    )
-    deployment = next(a for a in run(root).assessments if a.skill == "deployment_mlops")
+    )})
+    deployment = assessment(root, "deployment_mlops")
     assert deployment.detectors == ("OPS-pipeline-orchestration",)

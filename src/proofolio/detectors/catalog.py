@@ -396,7 +396,8 @@ def _unused_holdout(node: ast.Call, ctx: FileContext) -> bool:
     if not isinstance(target, (ast.Tuple, ast.List)) or len(target.elts) < 2:
         return False
     parts = target.elts
-    pairs = "train_test_split" in (ctx.call_target(node).qualified or ctx.call_target(node).method or "")
+    target_of_call = ctx.call_target(node)
+    pairs = "train_test_split" in (target_of_call.qualified or target_of_call.method or "")
     held_out = [parts[1], parts[3]] if pairs and len(parts) == 4 else parts[1:]  # X_test, y_test; or val, test ...
     if not all(isinstance(p, ast.Name) for p in held_out):
         return False

@@ -6,6 +6,7 @@ import ast
 import re
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
 from proofolio.detectors.support import cell_span
@@ -72,29 +73,6 @@ Missing totals belong to new customers, so ...
         scope="notebook",
     )
 
-    def _exported(self, ctx: FileContext) -> None:
-        """The same reading for a notebook exported as a script: its markdown survives as comments."""
-        markdown, code = exported_cells(ctx.document.lines)
-        if not markdown or not code:
-            return
-        total_words = heading_count = interleaved = 0
-        anchor: tuple[int, str] | None = None
-        fallback: tuple[int, str] | None = None
-        for start, text in markdown:
-            headings, words = _analyse(text)
-            total_words += words
-            heading_count += len(headings)
-            if headings and anchor is None:
-                anchor = (start + headings[0][0] - 1, headings[0][1])
-            if code[0] < start < code[-1] and (words or headings):
-                interleaved += 1
-                if fallback is None:
-                    fallback = (start, next((ln.strip() for ln in text.splitlines() if ln.strip()), ""))
-        if interleaved < MIN_INTERLEAVED or total_words < MIN_WORDS:
-            return
-        line, text = anchor or fallback  # type: ignore[misc]
-        self._emit(ctx, len(markdown), len(code), heading_count, total_words, snippet=text, line=line, cell=None)
-
     def finish(self, ctx: FileContext) -> None:
         notebook = ctx.document.notebook
         if notebook is None:
@@ -103,46 +81,64 @@ Missing totals belong to new customers, so ...
             return
         if not notebook.code_cells or not notebook.markdown_cells:
             return
-        first_code = notebook.code_cells[0].index
-        last_code = notebook.code_cells[-1].index
-        total_words = 0
-        heading_count = 0
-        interleaved = 0
-        anchor: tuple[int, int, str] | None = None  # (cell, line, text)
-        fallback: tuple[int, int, str] | None = None
-        for cell in notebook.markdown_cells:
-            headings, words = _analyse(cell.text)
-            total_words += words
-            heading_count += len(headings)
-            if headings and anchor is None:
-                anchor = (cell.index, headings[0][0], headings[0][1])
-            between = first_code < cell.index < last_code
-            if between and (words or headings):
-                interleaved += 1
-                if fallback is None:
-                    first_text = next((ln.strip() for ln in cell.text.splitlines() if ln.strip()), "")
-                    fallback = (cell.index, 1, first_text)
-        if interleaved < MIN_INTERLEAVED or total_words < MIN_WORDS:
+        cells = [(cell.index, cell.index, 1, cell.text) for cell in notebook.markdown_cells]
+        narrative = _read_narrative(cells, notebook.code_cells[0].index, notebook.code_cells[-1].index)
+        if narrative is None:
             return
         if _empty_share(ctx, notebook.code_cells) >= TEMPLATE_EMPTY_SHARE:
             return  # an unfilled exercise: its narrative is the instructor's
-        cell_index, line, text = anchor or fallback  # type: ignore[misc]
-        self._emit(ctx, len(notebook.markdown_cells), len(notebook.code_cells), heading_count, total_words,
-                   snippet=text, line=line, cell=cell_index)
+        self._emit(ctx, narrative, len(notebook.markdown_cells), len(notebook.code_cells))
 
-    def _emit(self, ctx: FileContext, markdown: int, code: int, heading_count: int, total_words: int, *,
-              snippet: str, line: int, cell: int | None) -> None:
+    def _exported(self, ctx: FileContext) -> None:
+        """The same reading for a notebook exported as a script: its markdown survives as comments."""
+        markdown, code = exported_cells(ctx.document.lines)
+        if not markdown or not code:
+            return
+        narrative = _read_narrative([(start, None, start, text) for start, text in markdown], code[0], code[-1])
+        if narrative is not None:
+            self._emit(ctx, narrative, len(markdown), len(code))
+
+    def _emit(self, ctx: FileContext, narrative: _Narrative, markdown: int, code: int) -> None:
         ratio = markdown / code
-        strong = heading_count >= 2 and total_words >= 150 and ratio >= 0.25
+        strong = narrative.headings >= 2 and narrative.words >= 150 and ratio >= 0.25
         values = (
             ("markdown_cells", str(markdown)),
             ("code_cells", str(code)),
             ("ratio", f"{ratio:.2f}"),
-            ("headings", str(heading_count)),
-            ("words", str(total_words)),
+            ("headings", str(narrative.headings)),
+            ("words", str(narrative.words)),
         )
         confidence = Confidence.HIGH if strong else Confidence.MEDIUM
-        ctx.emit(self.meta, None, confidence, values, line=line, cell=cell, snippet=snippet[:200])
+        cell, line, text = narrative.anchor
+        ctx.emit(self.meta, None, confidence, values, line=line, cell=cell, snippet=text[:200])
+
+
+@dataclass(frozen=True, slots=True)
+class _Narrative:
+    words: int
+    headings: int
+    anchor: tuple[int | None, int, str]  # (cell, line, text) of the first heading, else the first narrative cell
+
+
+def _read_narrative(cells: Sequence[tuple[int, int | None, int, str]], first_code: int, last_code: int) -> _Narrative | None:
+    """Words, headings and anchor of markdown ``cells`` — (position, cell index or None, first line, text) —
+    or None below the thresholds. ``first_code``/``last_code``: positions of the first and last code cells."""
+    words = headings = interleaved = 0
+    anchor: tuple[int | None, int, str] | None = None
+    fallback: tuple[int | None, int, str] | None = None
+    for position, cell, first_line, text in cells:
+        found, count = _analyse(text)
+        words += count
+        headings += len(found)
+        if found and anchor is None:
+            anchor = (cell, first_line + found[0][0] - 1, found[0][1])
+        if first_code < position < last_code and (count or found):
+            interleaved += 1
+            if fallback is None:
+                fallback = (cell, first_line, next((ln.strip() for ln in text.splitlines() if ln.strip()), ""))
+    if interleaved < MIN_INTERLEAVED or words < MIN_WORDS:
+        return None
+    return _Narrative(words, headings, anchor or fallback)  # type: ignore[arg-type]  # interleaved: fallback set
 
 
 # A notebook saved as a script: nbconvert's `# In[3]:` or a jupytext/VS Code `# %%` cell marker

@@ -29,7 +29,7 @@ def held_out_part(call: ast.Call, qualified: str) -> str | None:
             return "train=False"
         if keyword.arg in ("split", "subset") and _names_test_part(keyword.value):
             return f"{keyword.arg}={keyword.value.value}"  # type: ignore[attr-defined]
-    if qualified.startswith(("datasets.load_dataset",)) and len(call.args) >= 3 and _names_test_part(call.args[2]):
+    if qualified == "datasets.load_dataset" and len(call.args) >= 3 and _names_test_part(call.args[2]):
         return f"split={call.args[2].value}"  # type: ignore[attr-defined]
     return None
 

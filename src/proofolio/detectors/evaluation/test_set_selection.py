@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from proofolio.detectors.base import DetectorMeta, FileContext, FileDetector
+from proofolio.detectors.support import keyword_value
 from proofolio.detectors.support.evaluation_flow import evaluation_flow, is_preprocessor
 from proofolio.models import Confidence, Severity
 
@@ -72,7 +73,7 @@ _EPOCH_KEEPERS = ("EarlyStopping", "ModelCheckpoint")
 def _keeps_best_epoch(fit: ast.Call, ctx: FileContext) -> bool:
     """Whether a fit's callbacks stop or checkpoint on its validation score: EarlyStopping, ModelCheckpoint
     (built in the list or named: `callbacks=[early_stop]`)."""
-    callbacks = next((k.value for k in fit.keywords if k.arg == "callbacks"), None)
+    callbacks = keyword_value(fit, "callbacks")
     if callbacks is None:
         return False
     elements = callbacks.elts if isinstance(callbacks, (ast.List, ast.Tuple)) else [callbacks]

@@ -16,8 +16,7 @@ _NOT_MODELS = ("sklearn.model_selection.", "sklearn.preprocessing.", "sklearn.me
                "sklearn.compose.", "sklearn.impute.", "sklearn.feature_extraction.", "sklearn.feature_selection.",
                "sklearn.datasets.", "sklearn.utils.", "sklearn.inspection.", "sklearn.manifold.", "xgboost.DMatrix", "lightgbm.Dataset",
                "catboost.Pool", "gensim.models.CoherenceModel", "gensim.models.TfidfModel", "gensim.models.Phrases")
-_PACKAGE_WORDS = ("sklearn", "xgboost", "lightgbm", "catboost", "statsmodels", "pmdarima", "prophet", "imblearn",
-                  "sklearn_extra", "hdbscan", "gensim")
+_PACKAGE_WORDS = tuple(sorted({prefix.split(".")[0] for prefix in _TUNABLE}))  # the file gate: a library named
 # Arguments varied for repeatability, speed or bookkeeping, the data itself, or a model wrapped: not tuned
 _NOT_HYPERPARAMETERS = frozenset({
     "random_state", "n_jobs", "verbose", "verbosity", "thread_count", "nthread", "num_threads", "train_dir",

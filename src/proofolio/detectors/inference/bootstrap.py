@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from proofolio.detectors.base import CallTarget, DetectorMeta, FileContext, FileDetector
-from proofolio.detectors.support import length_of, same_expression
+from proofolio.detectors.support import keyword_value, length_of, same_expression
 from proofolio.models import Confidence
 
 # What draws a resample: numpy's choice (module or Generator), the standard library's choices,
@@ -15,10 +15,6 @@ _METHODS = frozenset({"choice", "choices", "resample", "sample"})
 
 def _is_true(node: ast.AST | None) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
-
-
-def _keyword(call: ast.Call, name: str) -> ast.AST | None:
-    return next((k.value for k in call.keywords if k.arg == name), None)
 
 
 def _same_count(size: ast.AST | None, population: ast.AST | None) -> bool:
@@ -47,27 +43,28 @@ def bootstrap_kind(call: ast.Call, target: CallTarget) -> str | None:
     first = call.args[0] if call.args else None
     if method == "choice" and (qualified.startswith("numpy.random") or not qualified):
         # np.random.choice(a, size=None, replace=True): replace defaults to True
-        if _keyword(call, "replace") is not None and not _is_true(_keyword(call, "replace")):
+        replace = keyword_value(call, "replace")
+        if replace is not None and not _is_true(replace):
             return None
         if len(call.args) > 2 and not _is_true(call.args[2]):
             return None
-        size = call.args[1] if len(call.args) > 1 else _keyword(call, "size")
+        size = call.args[1] if len(call.args) > 1 else keyword_value(call, "size")
         if _full_size(size, first) or _same_count(size, first):
             return "numpy_choice"
         return None
     if method == "choices" and qualified == "random.choices":  # always with replacement
-        return "random_choices" if length_of(_keyword(call, "k"), first) else None
+        return "random_choices" if length_of(keyword_value(call, "k"), first) else None
     if method == "resample" and qualified == "sklearn.utils.resample":
-        replace = _keyword(call, "replace")
+        replace = keyword_value(call, "replace")
         if replace is not None and not _is_true(replace):
             return None  # a shuffle
-        size = _keyword(call, "n_samples")
+        size = keyword_value(call, "n_samples")
         # without n_samples, each array keeps its length; n_samples of another frame is up/down-sampling
         return "sklearn_resample" if size is None or length_of(size, first) else None
     if method == "sample" and (qualified.startswith("pandas.") or not qualified) and isinstance(call.func, ast.Attribute):
-        if not _is_true(_keyword(call, "replace")):
+        if not _is_true(keyword_value(call, "replace")):
             return None  # df.sample(frac=1) is a shuffle; pandas defaults to replace=False
-        if _is_one(_keyword(call, "frac")) or length_of(_keyword(call, "n") or first, call.func.value):
+        if _is_one(keyword_value(call, "frac")) or length_of(keyword_value(call, "n") or first, call.func.value):
             return "pandas_sample"
     return None
 

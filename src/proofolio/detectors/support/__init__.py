@@ -164,6 +164,11 @@ def bounded_walk(roots: Iterable[ast.AST], limit: int = ARGUMENT_SCAN_LIMIT) -> 
             yield node
 
 
+def keyword_value(call: ast.Call, name: str) -> ast.expr | None:
+    """The value passed as keyword ``name`` (`validation_data=`, `replace=`), or None."""
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
 def argument_nodes(call: ast.Call, limit: int = ARGUMENT_SCAN_LIMIT) -> Iterator[ast.AST]:
     """The nodes of a call's arguments, positional and keyword, the first ``limit`` only."""
     return bounded_walk([*call.args, *(k.value for k in call.keywords)], limit)

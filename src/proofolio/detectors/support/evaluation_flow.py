@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from proofolio.detectors.base import FileContext, dotted
 from proofolio.detectors.treewalk import inner_nodes, operands
-from proofolio.detectors.support import is_model_type, looks_like_model_name
+from proofolio.detectors.support import is_model_type, keyword_value, looks_like_model_name
 
 SPLIT_APIS = frozenset({"sklearn.model_selection.train_test_split", "sklearn.cross_validation.train_test_split"})
 FIT_METHODS = frozenset({"fit", "fit_transform", "fit_resample", "partial_fit"})
@@ -409,7 +409,7 @@ class FlowTracker:
         if data is None:
             return
         roots = frozenset(self.names(data))
-        validation = next((k.value for k in node.keywords if k.arg == "validation_data"), None)
+        validation = keyword_value(node, "validation_data")
         fit = Fit(node, receiver, receiver_type, self.role(data), roots, self._from_table(roots, data),
                   self.role(validation) if validation is not None else None)
         self.flow.fits.append(fit)
